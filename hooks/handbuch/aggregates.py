@@ -1,0 +1,61 @@
+"""Key figures computed once per build from the records ("N von M Kommunen")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .loader import Handbook
+from .model import field_info, value_at
+
+
+@dataclass(frozen=True)
+class Row:
+    value: str
+    label: str
+    count: int
+    percent: int  # of the municipalities with an answer, rounded
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str  # dotted field path, e.g. "netzwerk.stufe"
+    label: str
+    answered: int  # M: municipalities with an answer
+    examples: int  # of those, invented example records
+    total: int  # all municipalities
+    rows: tuple[Row, ...]
+
+
+def options(handbook: Handbook, path: str) -> list[tuple[str, str]]:
+    """(value, label) pairs a survey question can take, in display order."""
+    info = field_info(path)
+    if info is None:
+        raise KeyError(path)
+    _, vocabularies = info
+    v = handbook.vocabularies
+    if vocabularies:
+        return [(slug, entry.label) for slug, entry in v.values(vocabularies[0]).items()]
+    return [("true", v.text("ja")), ("false", v.text("nein"))]
+
+
+def _key(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def figure(handbook: Handbook, path: str) -> Figure:
+    answers = [(value_at(m.record, path), m.record.beispiel) for m in handbook.municipalities]
+    answers = [(a, example) for a, example in answers if a is not None]
+    answered = len(answers)
+    counts: dict[str, int] = {}
+    for answer, _ in answers:
+        counts[_key(answer)] = counts.get(_key(answer), 0) + 1
+    rows = tuple(
+        Row(value, label, counts.get(value, 0), round(100 * counts.get(value, 0) / answered) if answered else 0)
+        for value, label in options(handbook, path)
+    )
+    return Figure(path, handbook.vocabularies.kennzahlen[path].label, answered,
+                  sum(1 for _, example in answers if example), len(handbook.municipalities), rows)
+
+
+def figures(handbook: Handbook) -> tuple[Figure, ...]:
+    return tuple(figure(handbook, path) for path in handbook.vocabularies.kennzahlen)

@@ -1,0 +1,249 @@
+"""The one loader: content folder -> validated, immutable Handbook (or every problem at once)."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from .markers import Marker, find_markers
+from .messages import problems_at, problems_from_validation
+from .model import Kommune, field_info, field_paths
+from .problems import ContentError, Problem, display_path
+from .vocabularies import REQUIRED_TEXTS, SLUG_PATTERN, Vocabularies
+from .yamlsafe import Document, YamlProblem, load_document
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+CONTENT_ENV = "HANDBUCH_CONTENT"
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+def content_root() -> Path:
+    """content/ of this repository, unless HANDBUCH_CONTENT names another folder of the same shape."""
+    override = os.environ.get(CONTENT_ENV)
+    return Path(override).resolve() if override else REPOSITORY / "content"
+
+
+@dataclass(frozen=True)
+class Municipality:
+    slug: str
+    path: Path
+    record: Kommune
+
+
+class ChapterMeta(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    order: Annotated[int, Field(ge=0, le=10_000)]
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] | None = None
+
+
+@dataclass(frozen=True)
+class Chapter:
+    slug: str
+    path: Path
+    meta: ChapterMeta
+    body: str
+    body_line: int  # line number of the body's first line in the file
+    markers: tuple[Marker, ...]
+
+
+@dataclass(frozen=True)
+class Handbook:
+    root: Path
+    vocabularies: Vocabularies
+    municipalities: tuple[Municipality, ...]  # sorted by name
+    chapters: tuple[Chapter, ...]  # in front-matter order
+
+
+def _read(path: Path, problems: list[Problem]) -> Document | None:
+    file = display_path(path)
+    try:
+        return load_document(path.read_bytes())
+    except YamlProblem as error:
+        problems.append(Problem(file, error.line, error.column, error.field, error.message))
+    except OSError as error:
+        problems.append(Problem(file, 1, 1, None, f"Die Datei kann nicht gelesen werden ({error.strerror})."))
+    return None
+
+
+def _validate(model: type[BaseModel], data: object, document: Document, file: str,
+              problems: list[Problem], context: dict | None = None) -> BaseModel | None:
+    if not isinstance(data, dict):
+        problems.append(Problem(file, 1, 1, None, "Die Datei muss eine Zuordnung „schlüssel: wert“ "
+                                "enthalten (keine Liste, kein einzelner Wert)."))
+        return None
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as error:
+        problems.extend(problems_from_validation(error, document, file, model))
+        return None
+
+
+def load_vocabularies(root: Path, problems: list[Problem]) -> Vocabularies | None:
+    path = root / "vocabularies.yml"
+    document = _read(path, problems)
+    if document is None:
+        return None
+    file = display_path(path)
+    if not isinstance(document.data, dict):
+        problems.append(Problem(file, 1, 1, None, "vocabularies.yml muss eine Zuordnung enthalten."))
+        return None
+    try:
+        vocabularies = Vocabularies.model_validate(Vocabularies.from_file_data(document.data))
+    except ValidationError as error:
+        # The split moved value lists under "lists"; positions are by the file's own keys.
+        for problem in problems_from_validation(error, document, file, Vocabularies):
+            field = problem.field or ""
+            field = field.removeprefix("lists.")
+            position = document.position(tuple(field.split("."))) if field else None
+            problems.append(Problem(file, position.line if position else problem.line,
+                                    position.column if position else problem.column, field or None,
+                                    problem.message))
+        return None
+    missing = [key for key in REQUIRED_TEXTS if key not in vocabularies.texte]
+    if missing:
+        position = document.position(("texte",))
+        problems.append(Problem(file, position.line, position.column, "texte",
+                                f"es fehlen die Texte: {', '.join(missing)}."))
+        return None
+    for path in vocabularies.kennzahlen:
+        info = field_info(path)
+        if info is None or not (info[1] or "bool" in str(info[0])):
+            position = document.position(("kennzahlen", path))
+            problems.append(Problem(file, position.line, position.column, f"kennzahlen.{path}",
+                                    "keine auswertbare Frage: erlaubt sind Felder mit ja/nein oder mit "
+                                    "einem Vokabular, z. B. netzwerk.stufe."))
+            return None
+    for path in vocabularies.felder:
+        if field_info(path) is None:
+            position = document.position(("felder", path))
+            problems.append(Problem(file, position.line, position.column, f"felder.{path}",
+                                    "dieses Feld gibt es im Datenmodell nicht."))
+    for name, info in ((n, field_info(n)) for n in field_paths()):
+        for vocabulary in info[1] if info else []:
+            if not vocabularies.values(vocabulary):
+                problems.append(Problem(file, 1, 1, None, f"das Vokabular „{vocabulary}“ (für Feld „{name}“) fehlt."))
+        if name not in vocabularies.felder:
+            problems.append(Problem(file, 1, 1, None, f"die Beschriftung für Feld „{name}“ fehlt unter „felder“."))
+    return None if any(p.file == file for p in problems) else vocabularies
+
+
+def _check_slug(path: Path, problems: list[Problem]) -> bool:
+    if _SLUG.match(path.stem):
+        return True
+    suggestion = re.sub(r"[^a-z0-9]+", "-", path.stem.lower().replace("ä", "ae").replace("ö", "oe")
+                        .replace("ü", "ue").replace("ß", "ss")).strip("-")
+    problems.append(Problem(display_path(path), 1, 1, None,
+                            f"Der Dateiname „{path.name}“ ist kein gültiger Kurzname; erlaubt sind "
+                            f"Kleinbuchstaben a-z, Ziffern und Bindestriche. Meinten Sie „{suggestion}{path.suffix}“?"))
+    return False
+
+
+def load_municipalities(root: Path, vocabularies: Vocabularies, problems: list[Problem]) -> list[Municipality]:
+    folder = root / "municipalities"
+    found: list[Municipality] = []
+    documents: dict[str, Document] = {}
+    context = {"vocabularies": vocabularies}
+    for path in sorted(folder.glob("*")):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix != ".yml":
+            problems.append(Problem(display_path(path), 1, 1, None,
+                                    f"Unerwartete Datei „{path.name}“; Kommunen-Dateien enden auf .yml."))
+            continue
+        if not _check_slug(path, problems):
+            continue
+        document = _read(path, problems)
+        if document is None:
+            continue
+        file = display_path(path)
+        record = _validate(Kommune, document.data, document, file, problems, context)
+        if record is None:
+            continue
+        assert isinstance(record, Kommune)
+        own = record.consistency_problems()
+        if own:
+            problems.extend(problems_at(document, file, own))
+            continue
+        found.append(Municipality(path.stem, path, record))
+        documents[path.stem] = document
+    problems.extend(_duplicates(found, documents))
+    return sorted(found, key=lambda m: (m.record.name.casefold(), m.slug))
+
+
+def _duplicates(found: list[Municipality], documents: dict[str, Document]) -> list[Problem]:
+    problems: list[Problem] = []
+    for field, key in (("ags", lambda m: m.record.ags), ("name", lambda m: m.record.name.casefold())):
+        first: dict[str, Municipality] = {}
+        for municipality in found:
+            value = key(municipality)
+            if value in first:
+                other = first[value]
+                position = documents[municipality.slug].position((field,))
+                problems.append(Problem(display_path(municipality.path), position.line, position.column, field,
+                                        f"„{getattr(municipality.record, field)}“ steht schon in "
+                                        f"{display_path(other.path)}; jede Kommune darf nur einmal vorkommen."))
+            else:
+                first[value] = municipality
+    return problems
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
+
+
+def load_chapters(root: Path, vocabularies: Vocabularies, problems: list[Problem]) -> list[Chapter]:
+    chapters = []
+    for path in sorted((root / "practice-guide").glob("*.md")):
+        file = display_path(path)
+        if not _check_slug(path, problems):
+            continue
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append(Problem(file, 1, 1, None, "Die Datei ist nicht UTF-8-kodiert; bitte als UTF-8 speichern."))
+            continue
+        match = _FRONT_MATTER.match(text)
+        if not match:
+            problems.append(Problem(file, 1, 1, None, "Kapitel beginnen mit einem Kopf zwischen zwei Zeilen „---“ "
+                                    "(title, order, description)."))
+            continue
+        try:
+            document = load_document(match.group(1).encode("utf-8"))
+        except YamlProblem as error:
+            problems.append(Problem(file, error.line + 1, error.column, error.field, error.message))
+            continue
+        # Positions inside the front matter are one line below the opening "---".
+        document.positions = {k: type(v)(v.line + 1, v.column, v.source) for k, v in document.positions.items()}
+        meta = _validate(ChapterMeta, document.data, document, file, problems)
+        if meta is None:
+            continue
+        body_line = text[: match.end()].count("\n") + 1
+        body = text[match.end():]
+        markers, marker_problems = find_markers(body, body_line, file, vocabularies)
+        problems.extend(marker_problems)
+        assert isinstance(meta, ChapterMeta)
+        chapters.append(Chapter(path.stem, path, meta, body, body_line, tuple(markers)))
+    return sorted(chapters, key=lambda c: (c.meta.order, c.slug))
+
+
+def load_handbook(root: Path | None = None) -> Handbook:
+    """Load and validate everything under the content root; raise ContentError with all problems."""
+    root = root or content_root()
+    problems: list[Problem] = []
+    if not (root / "municipalities").is_dir():
+        raise ContentError([Problem(display_path(root), 1, 1, None,
+                                    "Kein Inhaltsordner: hier fehlt der Unterordner „municipalities“.")])
+    vocabularies = load_vocabularies(root, problems)
+    if vocabularies is None:
+        raise ContentError(problems)
+    municipalities = load_municipalities(root, vocabularies, problems)
+    chapters = load_chapters(root, vocabularies, problems)
+    if problems:
+        raise ContentError(problems)
+    return Handbook(root, vocabularies, tuple(municipalities), tuple(chapters))

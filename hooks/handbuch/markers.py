@@ -1,0 +1,141 @@
+"""Generated blocks inside practice-guide chapters.
+
+Syntax (one line of its own, an HTML comment so other Markdown viewers hide it):
+
+    <!-- handbuch: kommunen netzwerkstufe=produktionsnetzwerk -->
+    <!-- handbuch: massnahmen handlungsfeld=fruehe-hilfen lebensphase=kita -->
+    <!-- handbuch: kennzahl frage=netzwerk.stufe -->
+
+Filters combine with AND. Every block, filter and value is checked when the
+content is loaded, so a typo fails `make validate` with file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .problems import Problem, allowed_list, did_you_mean
+
+if TYPE_CHECKING:
+    from .model import Kommune, Massnahme
+    from .vocabularies import Vocabularies
+
+MARKER = re.compile(r"^\s*<!--\s*handbuch:\s*(?P<args>.*?)\s*-->\s*$")
+_LOOSE = re.compile(r"<!--\s*handbuch\b")
+YES_NO = "ja-nein"  # pseudo vocabulary for yes/no filters
+
+
+@dataclass(frozen=True)
+class Filter:
+    vocabulary: str  # vocabulary the value must come from; YES_NO; or "kennzahlen"
+    values: Callable[[Any], Iterable[object]]  # the item's values; the filter matches if one equals
+
+
+def _one(value: object) -> tuple[object, ...]:
+    return () if value is None else (str(value),)
+
+
+def _yes_no(value: bool | None) -> tuple[str, ...]:
+    return () if value is None else ("ja" if value else "nein",)
+
+
+MUNICIPALITY_FILTERS: dict[str, Filter] = {
+    "netzwerkstufe": Filter("netzwerkstufen", lambda k: _one(k.netzwerk and k.netzwerk.stufe)),
+    "staffel": Filter("staffeln", lambda k: _one(k.programm and k.programm.staffel)),
+    "art": Filter("arten", lambda k: _one(k.art)),
+    "verortung": Filter("verortungen", lambda k: _one(k.koordination and k.koordination.verortung)),
+    "ausbaustand": Filter("ausbaustaende", lambda k: _one(k.praeventionskette and k.praeventionskette.ausbaustand)),
+    "handlungsfeld": Filter("handlungsfelder", lambda k: {m.handlungsfeld for m in k.massnahmen}),
+    "monitoring": Filter(YES_NO, lambda k: _yes_no(k.programm and k.programm.monitoring_projekt)),
+    "steuerungsgruppe": Filter(YES_NO, lambda k: _yes_no(k.steuerungsgruppe and k.steuerungsgruppe.vorhanden)),
+}
+
+MEASURE_FILTERS: dict[str, Filter] = {
+    "handlungsfeld": Filter("handlungsfelder", lambda m: _one(m.handlungsfeld)),
+    "lebensphase": Filter("lebensphasen", lambda m: m.lebensphasen or ()),
+    "status": Filter("massnahme_status", lambda m: _one(m.status)),
+}
+
+BLOCKS: dict[str, tuple[dict[str, Filter], tuple[str, ...]]] = {
+    # block -> (its filters, required filters)
+    "kommunen": (MUNICIPALITY_FILTERS, ()),
+    "massnahmen": (MEASURE_FILTERS, ()),
+    "kennzahl": ({"frage": Filter("kennzahlen", lambda _: ())}, ("frage",)),
+}
+
+
+@dataclass(frozen=True)
+class Marker:
+    line: int  # in the chapter file
+    offset: int  # line index within the body
+    block: str
+    filters: tuple[tuple[str, str], ...]
+
+    def matches(self, item: "Kommune | Massnahme") -> bool:
+        specs = BLOCKS[self.block][0]
+        return all(value in {str(v) for v in specs[name].values(item)} for name, value in self.filters)
+
+    def option(self, name: str) -> str | None:
+        return dict(self.filters).get(name)
+
+
+def _allowed(vocabulary: str, vocabularies: "Vocabularies") -> list[str]:
+    if vocabulary == YES_NO:
+        return ["ja", "nein"]
+    if vocabulary == "kennzahlen":
+        return list(vocabularies.kennzahlen)
+    return list(vocabularies.values(vocabulary))
+
+
+def _parse(args: str, line: int, file: str, vocabularies: "Vocabularies") -> tuple[Marker | None, list[Problem]]:
+    tokens = args.split()
+    if not tokens:
+        return None, [Problem(file, line, 1, None, f"Markierung ohne Block; erlaubt: {', '.join(BLOCKS)}.")]
+    block, problems = tokens[0], []
+    if block not in BLOCKS:
+        return None, [Problem(file, line, 1, None, f"unbekannter Block „{block}“; erlaubt: "
+                              f"{', '.join(BLOCKS)}.{did_you_mean(block, BLOCKS)}")]
+    specs, required = BLOCKS[block]
+    filters: list[tuple[str, str]] = []
+    for token in tokens[1:]:
+        name, sep, value = token.partition("=")
+        if not sep or not value:
+            problems.append(Problem(file, line, 1, None, f"„{token}“ ist kein Filter; Form: name=wert, "
+                                    f"erlaubt für „{block}“: {', '.join(specs)}."))
+            continue
+        if name not in specs:
+            problems.append(Problem(file, line, 1, None, f"unbekannter Filter „{name}“ für Block „{block}“; "
+                                    f"erlaubt: {', '.join(specs)}.{did_you_mean(name, specs)}"))
+            continue
+        allowed = _allowed(specs[name].vocabulary, vocabularies)
+        if value not in allowed:
+            problems.append(Problem(file, line, 1, None, f"unbekannter Wert „{value}“ für Filter „{name}“; "
+                                    f"erlaubt: {allowed_list(allowed)}.{did_you_mean(value, allowed)}"))
+            continue
+        filters.append((name, value))
+    for name in required:
+        if name not in dict(filters) and not problems:
+            problems.append(Problem(file, line, 1, None, f"Block „{block}“ braucht den Filter „{name}=…“."))
+    return (None if problems else Marker(line, 0, block, tuple(filters))), problems
+
+
+def find_markers(body: str, first_line: int, file: str,
+                 vocabularies: "Vocabularies") -> tuple[list[Marker], list[Problem]]:
+    markers, problems = [], []
+    for offset, text in enumerate(body.split("\n")):
+        if not _LOOSE.search(text):
+            continue
+        line = first_line + offset
+        match = MARKER.match(text)
+        if not match:
+            problems.append(Problem(file, line, 1, None, "Markierung nicht erkannt: sie muss allein auf einer "
+                                    "Zeile stehen, z. B. <!-- handbuch: kommunen netzwerkstufe=produktionsnetzwerk -->"))
+            continue
+        marker, found = _parse(match.group("args"), line, file, vocabularies)
+        problems.extend(found)
+        if marker:
+            markers.append(Marker(line, offset, marker.block, marker.filters))
+    return markers, problems

@@ -1,0 +1,283 @@
+"""Data model v1 of a municipality record (DESIGN.md), the public contract editors write.
+
+One pydantic model serves validation, the JSON Schema for editors and the
+contributor guide. Vocabulary-valued fields name their vocabulary; the allowed
+values come from content/vocabularies.yml at validation time (passed in the
+validation context), so extending a vocabulary needs no code change.
+
+Strict mode on purpose: YAML already produced typed values, and coercing
+``5362004`` into a string or ``"ja"`` into a bool would hide an editor's mistake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Hashable
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+)
+from pydantic_core import PydanticCustomError
+
+from .problems import allowed_list, did_you_mean
+from .vocabularies import Vocabularies
+
+VOCABULARY_KEY = "x-vokabular"
+
+Loc = tuple[Hashable, ...]
+
+
+def vocabularies_from(info: ValidationInfo) -> Vocabularies:
+    context = info.context or {}
+    vocabularies = context.get("vocabularies") if isinstance(context, dict) else None
+    if not isinstance(vocabularies, Vocabularies):
+        raise RuntimeError("validation needs context={'vocabularies': Vocabularies}")
+    return vocabularies
+
+
+def _vocabulary_check(name: str):
+    def check(value: Any, info: ValidationInfo) -> Any:
+        allowed = vocabularies_from(info).values(name)
+        if str(value) not in allowed:
+            raise PydanticCustomError(
+                "vokabular",
+                "unbekannter Wert „{value}“; erlaubt: {allowed}.{hint}",
+                {"value": value, "allowed": allowed_list(allowed), "hint": did_you_mean(str(value), allowed)},
+            )
+        return value
+
+    return check
+
+
+def Vocab(name: str) -> Any:
+    """A slug from the vocabulary ``name``."""
+    return Annotated[str, AfterValidator(_vocabulary_check(name)), Field(json_schema_extra={VOCABULARY_KEY: name})]
+
+
+def VocabNumber(name: str) -> Any:
+    """A whole number whose allowed values are the keys of vocabulary ``name``."""
+    return Annotated[int, AfterValidator(_vocabulary_check(name)), Field(json_schema_extra={VOCABULARY_KEY: name})]
+
+
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.MULTILINE)
+_ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def _check_markdown_links(value: str) -> str:
+    for match in _LINK_TARGET.finditer(value):
+        target = match.group(1) or match.group(2) or ""
+        if not target.lower().startswith(_ALLOWED_SCHEMES):
+            raise PydanticCustomError(
+                "link",
+                "der Link „{target}“ ist nicht erlaubt; Links müssen mit https://, http:// oder mailto: beginnen.",
+                {"target": target},
+            )
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Markdown = Annotated[
+    str, StringConstraints(min_length=1, max_length=20_000), AfterValidator(_check_markdown_links),
+    Field(description="Markdown; HTML wird als Text angezeigt."),
+]
+Year = Annotated[int, Field(ge=1950, le=2050)]
+WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)]
+Link = Annotated[str, StringConstraints(pattern=r"^(?:https?://|mailto:)[^\s<>\"']+$", max_length=2000)]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-zA-Z]{2,}$", max_length=254)]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()/-]{3,29}$")]
+Ags = Annotated[str, StringConstraints(pattern=r"^(?:[0-9]{5}|[0-9]{8})$")]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Quelle(Record):
+    titel: Text
+    url: Link | None = None
+
+
+class Programm(Record):
+    teilnahme: bool | None = None
+    staffel: VocabNumber("staffeln") | None = None  # type: ignore[valid-type]
+    seit: Year | None = None
+    monitoring_projekt: bool | None = None
+
+
+class Koordination(Record):
+    verortung: Vocab("verortungen") | None = None  # type: ignore[valid-type]
+    stellenbeschreibung: bool | None = None
+    umfang_vzae: Annotated[float, Field(gt=0, le=20, allow_inf_nan=False)] | None = None
+
+
+class Steuerungsgruppe(Record):
+    vorhanden: bool | None = None
+    zusammensetzung: list[Vocab("steuerungsgruppe_zusammensetzung")] | None = None  # type: ignore[valid-type]
+    aufgaben: list[Vocab("steuerungsgruppe_aufgaben")] | None = None  # type: ignore[valid-type]
+    bewertung: Vocab("bewertungen_erfolg") | None = None  # type: ignore[valid-type]
+
+
+class Netzwerk(Record):
+    stufe: Vocab("netzwerkstufen") | None = None  # type: ignore[valid-type]
+    merkmale: list[Vocab("netzwerkmerkmale")] | None = None  # type: ignore[valid-type]
+
+
+class Praeventionskette(Record):
+    ausbaustand: Vocab("ausbaustaende") | None = None  # type: ignore[valid-type]
+    schnittstellen: dict[Vocab("schnittstellen"), Vocab("schnittstellen_status")] | None = None  # type: ignore[valid-type]
+
+
+class Kontakt(Record):
+    stelle: Text | None = None
+    email: Email | None = None
+    telefon: Phone | None = None
+    web: WebUrl | None = None
+
+
+class Massnahme(Record):
+    titel: Text
+    handlungsfeld: Vocab("handlungsfelder")  # type: ignore[valid-type]
+    lebensphasen: list[Vocab("lebensphasen")] | None = None  # type: ignore[valid-type]
+    zielgruppen: list[Vocab("zielgruppen")] | None = None  # type: ignore[valid-type]
+    traeger: Text | None = None
+    seit: Year | None = None
+    status: Vocab("massnahme_status") | None = None  # type: ignore[valid-type]
+    beschreibung: Markdown | None = None
+    link: Link | None = None
+
+
+class Kommune(Record):
+    """One file content/municipalities/<slug>.yml."""
+
+    name: Text
+    art: Vocab("arten")  # type: ignore[valid-type]
+    kreis: Text | None = None
+    ags: Ags
+    jugendamt: Text | None = None
+    beispiel: bool = False
+    stand: dt.date | None = None
+    quellen: list[Quelle] | None = None
+    programm: Programm | None = None
+    koordination: Koordination | None = None
+    steuerungsgruppe: Steuerungsgruppe | None = None
+    netzwerk: Netzwerk | None = None
+    praeventionskette: Praeventionskette | None = None
+    lvr_angebote: Vocab("bewertungen_hilfe") | None = None  # type: ignore[valid-type]
+    kontakt: Kontakt | None = None
+    beschreibung: Markdown | None = None
+    massnahmen: list[Massnahme] = Field(default_factory=list)
+
+    def consistency_problems(self) -> list[tuple[Loc, str]]:
+        """Rules that tie fields of one record together (the schema cannot express them)."""
+        found: list[tuple[Loc, str]] = []
+        without_kreis = self.art in ("kreisfreie-stadt", "kreis")
+        if self.kreis is None and not without_kreis:
+            found.append((("kreis",), "Pflichtfeld fehlt: kreisangehörige Städte und Gemeinden nennen ihren Kreis."))
+        if self.kreis is not None and without_kreis:
+            found.append((("kreis",), "nur für kreisangehörige Städte und Gemeinden; bitte entfernen."))
+        digits = 5 if self.art == "kreis" else 8
+        if len(self.ags) != digits:
+            found.append((("ags",), f"muss für diese Art genau {digits} Ziffern haben, hat {len(self.ags)}."))
+        if self.beispiel and not self.ags.startswith("99"):
+            found.append((("ags",), "Beispiel-Datensätze verwenden einen AGS, der mit 99 beginnt "
+                                    "(den es nicht gibt), damit keine echte Kommune gemeint sein kann."))
+        if not self.beispiel:
+            if not 1 <= int(self.ags[:2]) <= 16:
+                found.append((("ags",), "die ersten beiden Ziffern müssen ein Bundesland sein (01 bis 16)."))
+            if not self.quellen:
+                found.append((("quellen",), "Pflichtfeld für echte Kommunen: jede Angabe braucht eine Quelle "
+                                            "(oder „beispiel: true“ für einen erfundenen Datensatz)."))
+        if self.steuerungsgruppe and self.steuerungsgruppe.vorhanden is False and self.steuerungsgruppe.bewertung:
+            found.append((("steuerungsgruppe", "bewertung"),
+                           "eine Bewertung passt nicht zu „vorhanden: false“."))
+        if self.programm and self.programm.teilnahme is False and self.programm.staffel is not None:
+            found.append((("programm", "staffel"), "eine Förderstaffel passt nicht zu „teilnahme: false“."))
+        seen: dict[str, int] = {}
+        for index, massnahme in enumerate(self.massnahmen):
+            key = massnahme.titel.casefold()
+            if key in seen:
+                found.append((("massnahmen", index, "titel"),
+                              f"der Titel „{massnahme.titel}“ steht schon bei Maßnahme {seen[key] + 1}; "
+                              "Titel müssen innerhalb einer Kommune eindeutig sein."))
+            seen.setdefault(key, index)
+        return found
+
+
+def model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The nested model class that the path ``loc`` points into (for "did you mean")."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return current
+        current = nested_model(info.annotation)
+    return current
+
+
+def nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = nested_model(arg)
+        if found:
+            return found
+    return None
+
+
+def field_info(path: str) -> tuple[Any, list[str]] | None:
+    """(annotation, vocabularies it uses, in order) of a dotted field path of Kommune or Massnahme."""
+    model: type[BaseModel] | None = Massnahme if path.startswith("massnahmen.") else Kommune
+    info = None
+    for part in path.removeprefix("massnahmen.").split("."):
+        if model is None or part not in model.model_fields:
+            return None
+        info = model.model_fields[part]
+        model = nested_model(info.annotation)
+    assert info is not None
+    found = _vocabularies_of(info.annotation)
+    if not found and isinstance(info.json_schema_extra, dict) and VOCABULARY_KEY in info.json_schema_extra:
+        found = [str(info.json_schema_extra[VOCABULARY_KEY])]  # pydantic unwraps Annotated on required fields
+    return info.annotation, found
+
+
+def _vocabularies_of(annotation: Any) -> list[str]:
+    found = []
+    for meta in getattr(annotation, "__metadata__", ()) or ():
+        extra = getattr(meta, "json_schema_extra", None)
+        if isinstance(extra, dict) and VOCABULARY_KEY in extra:
+            found.append(str(extra[VOCABULARY_KEY]))
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found.extend(_vocabularies_of(arg))
+    return found
+
+
+def value_at(record: BaseModel, path: str) -> Any:
+    """The value at a dotted path; None where any step is missing."""
+    value: Any = record
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def field_paths(model: type[BaseModel] | None = None, prefix: str = "") -> list[str]:
+    """Every dotted field path of a record, in model order (massnahmen.* included)."""
+    paths = []
+    for name, info in (model or Kommune).model_fields.items():
+        paths.append(prefix + name)
+        inner = nested_model(info.annotation)
+        if inner is not None:
+            paths.extend(field_paths(inner, prefix + name + "."))
+    return paths

@@ -1,0 +1,62 @@
+"""The controlled vocabularies and every label the site shows (content/vocabularies.yml)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    label: Label
+    beschreibung: Label | None = None
+
+
+# Sections of vocabularies.yml that are not value lists.
+SPECIAL_SECTIONS = ("felder", "texte", "kennzahlen")
+
+# Texts the templates use; a missing one is a content error, not a crash.
+REQUIRED_TEXTS = (
+    "keine_angabe", "ja", "nein", "beispiel_hinweis", "beispiel_kurz", "keine_massnahmen", "bearbeiten",
+)
+
+
+class Vocabularies(BaseModel):
+    """All labels of the site. Value lists keep the file's order (it is the display order)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    lists: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")],
+                dict[Annotated[str, Field(pattern=SLUG_PATTERN)], Entry]]
+    felder: dict[str, Entry]
+    texte: dict[str, Label]
+    kennzahlen: dict[str, Entry]
+
+    @classmethod
+    def from_file_data(cls, data: object) -> dict[str, object]:
+        """Split the file's flat top level into value lists and the special sections."""
+        if not isinstance(data, dict):
+            return {"lists": data}
+        result: dict[str, object] = {"lists": {k: v for k, v in data.items() if k not in SPECIAL_SECTIONS}}
+        result.update({k: data[k] for k in SPECIAL_SECTIONS if k in data})
+        return result
+
+    def values(self, vocabulary: str) -> dict[str, Entry]:
+        return self.lists.get(vocabulary, {})
+
+    def label(self, vocabulary: str, slug: object) -> str:
+        entry = self.lists.get(vocabulary, {}).get(str(slug))
+        return entry.label if entry else str(slug)
+
+    def field_label(self, path: str) -> str:
+        entry = self.felder.get(path)
+        return entry.label if entry else path
+
+    def text(self, key: str) -> str:
+        return self.texte[key]
