@@ -174,13 +174,17 @@ class Kommune(Record):
     beschreibung: Markdown | None = None
     massnahmen: list[Massnahme] = Field(default_factory=list)
 
+    @property
+    def needs_kreis(self) -> bool:
+        """Only municipalities that belong to a Kreis name one."""
+        return self.art not in ("kreisfreie-stadt", "kreis")
+
     def consistency_problems(self) -> list[tuple[Loc, str]]:
         """Rules that tie fields of one record together (the schema cannot express them)."""
         found: list[tuple[Loc, str]] = []
-        without_kreis = self.art in ("kreisfreie-stadt", "kreis")
-        if self.kreis is None and not without_kreis:
+        if self.kreis is None and self.needs_kreis:
             found.append((("kreis",), "Pflichtfeld fehlt: kreisangehörige Städte und Gemeinden nennen ihren Kreis."))
-        if self.kreis is not None and without_kreis:
+        if self.kreis is not None and not self.needs_kreis:
             found.append((("kreis",), "nur für kreisangehörige Städte und Gemeinden; bitte entfernen."))
         digits = 5 if self.art == "kreis" else 8
         if len(self.ags) != digits:

@@ -23,7 +23,7 @@ SPECIAL_SECTIONS = ("felder", "texte", "kennzahlen")
 
 # Texts the templates use; a missing one is a content error, not a crash.
 REQUIRED_TEXTS = (
-    "keine_angabe", "ja", "nein", "beispiel_hinweis", "beispiel_kurz", "keine_massnahmen", "bearbeiten",
+    "keine_angabe", "entfaellt", "ja", "nein", "beispiel_hinweis", "beispiel_kurz", "keine_massnahmen", "bearbeiten",
 )
 
 

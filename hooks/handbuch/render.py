@@ -1,0 +1,246 @@
+"""Handbook -> Markdown pages, through Jinja templates. No MkDocs here.
+
+The hook hands these pages to MkDocs as generated files; `scripts/generate.py`
+writes the same pages into a folder, so another generator can take over.
+
+Escaping: the environment autoescapes (HTML) everything by default, so a value
+that slips through without a filter still cannot become markup. The filters
+``md`` (plain text -> Markdown-safe inline text) and ``md_block`` (the
+Markdown fields) return already-safe strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import aggregates
+from .loader import Chapter, Handbook, Municipality
+from .markers import Marker
+from .model import Kommune, Massnahme, field_info, nested_model
+from .vocabularies import Vocabularies
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Fields the municipality page shows in sections of their own, not in the fact table.
+_OWN_SECTIONS = {"name", "beispiel", "quellen", "kontakt", "beschreibung", "massnahmen"}
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str  # path below docs/, e.g. "kommunen/bergheim.md"
+    markdown: str
+    source: Path | None  # content file it was generated from (for the edit button)
+    in_nav: bool = True
+
+
+# --- escaping -----------------------------------------------------------------
+
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]()#+!|])")  # what Python-Markdown (and tables) unescape
+
+
+def md(value: object) -> Markup:
+    """Plain text as inline Markdown: no emphasis, links, HTML or table breaks."""
+    text = " ".join(str(value).split())
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return Markup(str(escape(text)))
+
+
+def md_block(value: object) -> Markup:
+    """A Markdown field: Markdown stays, raw HTML is shown as text, attribute lists are off."""
+    text = str(value).replace("\r\n", "\n").replace("<", "&lt;").replace("{", "\\{")
+    return Markup(text)
+
+
+def slugify(text: str) -> str:
+    text = text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "eintrag"
+
+
+def measure_anchors(record: Kommune) -> list[str]:
+    """Stable anchors for a record's measures: derived from the title (unique per record)."""
+    anchors: list[str] = []
+    for measure in record.massnahmen:
+        base = "massnahme-" + slugify(measure.titel)
+        anchor, n = base, 2
+        while anchor in anchors:
+            anchor, n = f"{base}-{n}", n + 1
+        anchors.append(anchor)
+    return anchors
+
+
+# --- presentation of values ---------------------------------------------------
+
+
+class Presenter:
+    """Turns model values into the labels readers see (all texts from vocabularies.yml)."""
+
+    def __init__(self, vocabularies: Vocabularies):
+        self.v = vocabularies
+
+    def value(self, path: str, value: Any) -> str:
+        if value is None:
+            return self.v.text("keine_angabe")
+        info = field_info(path)
+        vocabs = info[1] if info else []
+        if isinstance(value, bool):
+            return self.v.text("ja") if value else self.v.text("nein")
+        if isinstance(value, dt.date):
+            return value.strftime("%d.%m.%Y")
+        if isinstance(value, float):
+            text = f"{value:.2f}".rstrip("0")
+            return (text + "0" if text.endswith(".") else text).replace(".", ",")
+        if isinstance(value, dict):
+            return "; ".join(f"{self.v.label(vocabs[0], k)}: {self.v.label(vocabs[1], s)}" for k, s in value.items())
+        if isinstance(value, list):
+            if not value:
+                return self.v.text("keine_angabe")
+            return ", ".join(self.v.label(vocabs[0], item) if vocabs else str(item) for item in value)
+        if vocabs:
+            return self.v.label(vocabs[0], value)
+        return str(value)
+
+    def sections(self, record: Kommune) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(section title, [(field label, display value)]) for every fact of a record."""
+        general: list[tuple[str, str]] = []
+        sections: list[tuple[str, list[tuple[str, str]]]] = [("", general)]
+        for name, info in Kommune.model_fields.items():
+            if name in _OWN_SECTIONS:
+                continue
+            inner = nested_model(info.annotation)
+            if name == "kreis" and not record.needs_kreis:
+                general.append((self.v.field_label(name), self.v.text("entfaellt")))
+                continue
+            if inner is None:
+                general.append((self.v.field_label(name), self.value(name, getattr(record, name))))
+                continue
+            sub = getattr(record, name)
+            rows = [(self.v.field_label(f"{name}.{field}"),
+                     self.value(f"{name}.{field}", getattr(sub, field) if sub else None))
+                    for field in inner.model_fields]
+            sections.append((self.v.field_label(name), rows))
+        return sections
+
+    def measure_rows(self, measure: Massnahme) -> list[tuple[str, str]]:
+        return [(self.v.field_label(f"massnahmen.{f}"), self.value(f"massnahmen.{f}", getattr(measure, f)))
+                for f in Massnahme.model_fields if f not in ("titel", "beschreibung", "link")]
+
+
+# --- selection shared by overview pages and chapter markers ------------------
+
+
+@dataclass(frozen=True)
+class MeasureRef:
+    municipality: Municipality
+    measure: Massnahme
+    anchor: str
+
+
+def all_measures(handbook: Handbook) -> list[MeasureRef]:
+    refs = []
+    for municipality in handbook.municipalities:
+        for measure, anchor in zip(municipality.record.massnahmen, measure_anchors(municipality.record)):
+            refs.append(MeasureRef(municipality, measure, anchor))
+    return refs
+
+
+# --- rendering ------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=md, md_block=md_block)
+    return env
+
+
+class Renderer:
+    def __init__(self, handbook: Handbook):
+        self.handbook = handbook
+        self.v = handbook.vocabularies
+        self.present = Presenter(self.v)
+        self.measures = all_measures(handbook)  # computed once per build, used by many pages
+        self.env = environment()
+
+    def _render(self, template: str, **context: Any) -> str:
+        return self.env.get_template(template).render(
+            v=self.v, text=self.v.text, label=self.v.label, field=self.v.field_label,
+            present=self.present, **context,
+        )
+
+    def block(self, marker_block: str, items: Iterable[Any], **context: Any) -> str:
+        return self._render(f"blocks/{marker_block}.md.j2", items=list(items), **context)
+
+    def expand(self, marker: Marker) -> str:
+        if marker.block == "kommunen":
+            return self.block("kommunen", [m for m in self.handbook.municipalities if marker.matches(m.record)])
+        if marker.block == "massnahmen":
+            return self.block("massnahmen", [r for r in self.measures if marker.matches(r.measure)])
+        return self.block("kennzahl", [aggregates.figure(self.handbook, marker.option("frage") or "")])
+
+    def chapter(self, chapter: Chapter) -> str:
+        lines = chapter.body.split("\n")
+        for marker in chapter.markers:
+            lines[marker.offset] = self.expand(marker).rstrip("\n")
+        return self._render("chapter.md.j2", chapter=chapter, body=Markup("\n".join(lines)))
+
+    def pages(self) -> list[GeneratedPage]:
+        h = self.handbook
+        pages = [
+            GeneratedPage("kommunen/index.md", self._render("kommunen.md.j2", municipalities=h.municipalities), None),
+            GeneratedPage("massnahmen/index.md", self._render(
+                "massnahmen.md.j2", groups=self._measure_groups()), None),
+            GeneratedPage("kennzahlen/index.md", self._render(
+                "kennzahlen.md.j2", figures=aggregates.figures(h), handbook=h), None),
+            GeneratedPage("leitfaden/index.md", self._render("leitfaden.md.j2", chapters=h.chapters), None),
+        ]
+        for municipality in h.municipalities:
+            record = municipality.record
+            pages.append(GeneratedPage(
+                f"kommunen/{municipality.slug}.md",
+                self._render("kommune.md.j2", m=municipality, r=record,
+                             measures=list(zip(record.massnahmen, measure_anchors(record)))),
+                municipality.path, in_nav=False))
+        for chapter in h.chapters:
+            pages.append(GeneratedPage(f"leitfaden/{chapter.slug}.md", self.chapter(chapter), chapter.path))
+        return pages
+
+    def _measure_groups(self) -> list[tuple[str, str, list[MeasureRef]]]:
+        groups = []
+        for slug, entry in self.v.values("handlungsfelder").items():
+            refs = [r for r in self.measures if r.measure.handlungsfeld == slug]
+            groups.append((slug, entry.label, refs))
+        return groups
+
+
+def generate(handbook: Handbook) -> list[GeneratedPage]:
+    return Renderer(handbook).pages()
+
+
+def write_pages(pages: Iterable[GeneratedPage], folder: Path) -> list[Path]:
+    written = []
+    for page in pages:
+        target = folder / page.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.markdown, encoding="utf-8")
+        written.append(target)
+    return written
+
+

@@ -1,0 +1,95 @@
+"""MkDocs hooks: thin glue between MkDocs events and the `handbuch` library.
+
+All content work (loading, validation, page generation) lives in `handbuch`;
+these functions only hand its results to MkDocs at the right moment. The module
+is imported once per `mkdocs serve`, so content is read inside events, never at
+import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+
+from handbuch.loader import content_root, load_handbook
+from handbuch.problems import ContentError
+from handbuch.render import generate
+
+log = logging.getLogger("mkdocs.hooks.handbuch")
+
+OVERVIEW = "kommunen/index.md"
+GUIDE_INDEX = "leitfaden/index.md"
+
+
+def on_serve(server, config: MkDocsConfig, builder):
+    # Live preview: an edited record or chapter rebuilds the site, wherever the content root is.
+    server.watch(str(content_root()))
+    return server
+
+
+# Late, like Material's blog plugin: other plugins see the docs folder first, and
+# the content is read anew on every build (so `mkdocs serve` picks up edits).
+@event_priority(-50)
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    try:
+        handbook = load_handbook()
+    except ContentError as error:
+        for problem in error.problems:
+            log.error(problem.format())
+        raise PluginError(f"{len(error.problems)} Problem(e) in den Inhalten; die Website wurde nicht gebaut.") from None
+    repository = Path(config.config_file_path).resolve().parent
+    for page in generate(handbook):
+        generated = File.generated(
+            config, page.src_uri, content=page.markdown,
+            inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
+        )
+        generated.edit_uri = _edit_uri(page.source, repository, config)
+        if page.src_uri in files.src_uris:
+            files.remove(files.src_uris[page.src_uri])
+        files.append(generated)
+    _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters])
+    return files
+
+
+def _edit_uri(source: Path | None, repository: Path, config: MkDocsConfig) -> str | None:
+    """The edit button of a generated page opens the content file it came from."""
+    if source is None or not config.edit_uri:
+        return None
+    try:
+        relative = source.resolve().relative_to(repository)
+    except ValueError:  # content root outside the repository (HANDBUCH_CONTENT)
+        return None
+    # edit_uri points into docs/; climb out of it to reach content/.
+    depth = len(Path(config.docs_dir).resolve().relative_to(repository).parts)
+    return "../" * depth + relative.as_posix()
+
+
+def _set_chapter_nav(config: MkDocsConfig, chapters: list[str]) -> None:
+    # The chapter list comes from front matter, so the Leitfaden section of the nav
+    # skeleton in mkdocs.yml is filled in here, before MkDocs builds the navigation.
+    for entry in config.nav or []:
+        if isinstance(entry, dict):
+            for title, children in entry.items():
+                if isinstance(children, list) and GUIDE_INDEX in children:
+                    entry[title] = [GUIDE_INDEX, *chapters]
+
+
+def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+    # Municipality pages stay out of the sidebar (it is rendered into every page,
+    # so hundreds of entries make the build quadratic) but hang below the overview,
+    # so the "Kommunen" tab and entry stay highlighted while one is read (MkDocs
+    # propagates `active` up the parent chain).
+    overview = files.get_file_from_path(OVERVIEW)
+    if overview is None or overview.page is None:
+        return nav
+    for file in files.documentation_pages():
+        if file.src_uri.startswith("kommunen/") and file.src_uri != OVERVIEW and file.page is not None:
+            file.page.parent = overview.page  # as Material's blog does with its posts
+            file.page.previous_page = file.page.next_page = None
+    return nav
