@@ -219,7 +219,8 @@ def load_chapters(root: Path, vocabularies: Vocabularies, problems: list[Problem
             problems.append(Problem(file, error.line + 1, error.column, error.field, error.message))
             continue
         # Positions inside the front matter are one line below the opening "---".
-        document.positions = {k: type(v)(v.line + 1, v.column, v.source) for k, v in document.positions.items()}
+        for table in (document.positions, document.values):
+            table.update({k: type(v)(v.line + 1, v.column, v.source) for k, v in table.items()})
         meta = _validate(ChapterMeta, document.data, document, file, problems)
         if meta is None:
             continue

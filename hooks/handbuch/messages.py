@@ -80,17 +80,17 @@ def _message(error: dict[str, Any], model: type[BaseModel], source: str | None) 
 
 
 def problems_from_validation(
-    error: ValidationError, document: Document, file: str, model: type[BaseModel], base: Loc = ()
+    error: ValidationError, document: Document, file: str, model: type[BaseModel]
 ) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
         loc = tuple(part for part in item["loc"])
         # For dict keys pydantic appends "[key]"; the key itself is what was written.
         loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("[") and p.endswith("]")))
-        position = document.position(base + loc)
-        source = document.positions.get(base + loc).source if base + loc in document.positions else None
+        at_key = item["type"] in ("missing", "extra_forbidden")
+        position = document.position(loc) if at_key else document.value_position(loc)
         problems.append(Problem(file, position.line, position.column, _field_name(loc),
-                                _message(item, model, source)))
+                                _message(item, model, position.source)))
     return problems
 
 

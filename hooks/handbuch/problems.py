@@ -52,9 +52,10 @@ class ContentError(Exception):
 def display_path(path: Path) -> str:
     """The path as the editor knows it: relative to the working directory when possible."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def did_you_mean(value: object, allowed: Iterable[str]) -> str:

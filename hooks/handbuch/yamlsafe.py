@@ -77,13 +77,18 @@ class Document:
     """Plain data plus where each value (or mapping key) stands in the file."""
 
     data: Any
-    positions: dict[tuple[Hashable, ...], Position] = field(default_factory=dict)
+    positions: dict[tuple[Hashable, ...], Position] = field(default_factory=dict)  # keys, list items
+    values: dict[tuple[Hashable, ...], Position] = field(default_factory=dict)  # values of mapping keys
 
     def position(self, loc: tuple[Hashable, ...]) -> Position:
-        """The position of ``loc`` or of its nearest parent that exists."""
+        """The position of ``loc`` (its key) or of its nearest parent that exists."""
         while loc not in self.positions and loc:
             loc = loc[:-1]
         return self.positions.get(loc, Position(1, 1))
+
+    def value_position(self, loc: tuple[Hashable, ...]) -> Position:
+        """Where the value at ``loc`` is written (with its source text), else its key."""
+        return self.values.get(loc) or self.position(loc)
 
 
 class YamlProblem(Exception):
@@ -163,6 +168,7 @@ def _bad_tag(node: Node, path: tuple[Hashable, ...]) -> YamlProblem:
 class _Builder:
     def __init__(self) -> None:
         self.positions: dict[tuple[Hashable, ...], Position] = {}
+        self.values: dict[tuple[Hashable, ...], Position] = {}
         self.seen: set[int] = set()
 
     def build(self, node: Node, path: tuple[Hashable, ...], depth: int) -> Any:
@@ -219,6 +225,7 @@ class _Builder:
                         _dotted(here),
                     )
                 self.positions[here] = _pos(key_node)
+                self.values[here] = _pos(value_node)
                 result[key] = self.build(value_node, here, depth + 1)
             return result
         raise _bad_tag(node, path)  # pragma: no cover - libyaml knows no other node kinds
@@ -314,7 +321,7 @@ def load_document(raw: bytes) -> Document:
         builder = _Builder()
         builder.positions[()] = _pos(root)
         data = builder.build(root, (), 0)
-        return Document(data, builder.positions)
+        return Document(data, builder.positions, builder.values)
     finally:
         if gc_was_enabled:
             gc.enable()

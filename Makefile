@@ -1,0 +1,56 @@
+# Handbuch Präventionsketten – Befehle für Redaktion, Entwicklung und CI.
+# Everything runs inside .venv, created from the hash-pinned lock files.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SITE   ?= site
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: site test validate serve generate lock clean help
+
+help:
+	@echo "make site      – Inhalte prüfen und die Website nach $(SITE)/ bauen"
+	@echo "make test      – alle Tests ausführen"
+	@echo "make validate  – nur die Inhalte prüfen"
+	@echo "make serve     – Vorschau mit automatischem Neuladen auf http://127.0.0.1:8000"
+	@echo "make generate  – erzeugte Markdown-Seiten nach build/pages/ schreiben"
+	@echo "make lock      – Lock-Dateien aus requirements*.in neu erzeugen"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+$(VENV)/.site-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements-dev.txt $(VENV)/.site-installed
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
+	touch $@
+
+validate: $(VENV)/.site-installed
+	$(BIN)/python scripts/validate.py
+
+site: validate
+	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+
+serve: $(VENV)/.site-installed
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+generate: $(VENV)/.site-installed
+	$(BIN)/python scripts/generate.py build/pages
+
+test: $(VENV)/.test-installed
+	$(BIN)/python -m pytest
+
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "pip-tools==7.6.2"
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links \
+		--strip-extras -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links \
+		--strip-extras -o requirements-dev.txt requirements-dev.in
+
+clean:
+	rm -rf $(SITE) build dist .pytest_cache

@@ -1,0 +1,35 @@
+"""Writes the generated Markdown pages into a folder, without MkDocs.
+
+Usage: python scripts/generate.py OUTPUT_DIR
+The same pages the MkDocs hook adds to the site; another static-site generator
+can take them from here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import _bootstrap  # noqa: F401
+
+from handbuch.loader import load_handbook
+from handbuch.problems import ContentError
+from handbuch.render import generate, write_pages
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("Aufruf: python scripts/generate.py ZIELORDNER", file=sys.stderr)
+        return 2
+    try:
+        handbook = load_handbook()
+    except ContentError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    written = write_pages(generate(handbook), Path(argv[0]))
+    print(f"{len(written)} Seiten nach {argv[0]} geschrieben.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

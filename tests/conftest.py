@@ -1,0 +1,81 @@
+"""Shared fixtures: temporary content roots and real MkDocs builds into temp dirs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CONTENT = REPO / "content"
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: str  # stdout + stderr
+    site: Path
+
+    def page(self, url_path: str) -> str:
+        return (self.site / url_path / "index.html").read_text(encoding="utf-8")
+
+
+def run_build(site: Path, content: Path | None = None, *extra: str) -> Build:
+    """Run the real `mkdocs build --strict` of this repository into ``site``."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("HANDBUCH_CONTENT", None)
+    if content is not None:
+        env["HANDBUCH_CONTENT"] = str(content)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site), *extra],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+    )
+    return Build(result.returncode, result.stdout + result.stderr, site)
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory) -> Build:
+    """The shipped content, built once per test session."""
+    build = run_build(tmp_path_factory.mktemp("real") / "site")
+    assert build.returncode == 0, build.output
+    return build
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """An empty content root with the real vocabularies (add records with `write_record`)."""
+    root = tmp_path / "content"
+    (root / "municipalities").mkdir(parents=True)
+    (root / "practice-guide").mkdir()
+    shutil.copy(CONTENT / "vocabularies.yml", root / "vocabularies.yml")
+    return root
+
+
+def write_record(root: Path, slug: str, text: str) -> Path:
+    path = root / "municipalities" / f"{slug}.yml"
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def write_chapter(root: Path, slug: str, text: str) -> Path:
+    path = root / "practice-guide" / f"{slug}.md"
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+VALID = """\
+    name: Teststadt
+    art: kreisangehoerige-stadt
+    kreis: Testkreis
+    ags: "99000010"
+    beispiel: true
+    massnahmen:
+      - titel: Babybesuche
+        handlungsfeld: fruehe-hilfen
+"""

@@ -1,0 +1,179 @@
+"""Loader and model: every problem found at once, in German, with file, line and field."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import CONTENT, VALID, write_chapter, write_record
+from handbuch.loader import CONTENT_ENV, content_root, load_handbook
+from handbuch.problems import ContentError, Problem
+
+
+def problems(root) -> list[Problem]:
+    with pytest.raises(ContentError) as caught:
+        load_handbook(root)
+    return caught.value.problems
+
+
+def only(root) -> Problem:
+    found = problems(root)
+    assert len(found) == 1, [p.format() for p in found]
+    return found[0]
+
+
+def test_shipped_content_is_valid():
+    handbook = load_handbook(CONTENT)
+    assert len(handbook.municipalities) >= 4
+    assert {m.slug for m in handbook.municipalities} >= {"nettetal", "bergheim", "kerpen", "essen"}
+    assert [c.meta.order for c in handbook.chapters] == sorted(c.meta.order for c in handbook.chapters)
+
+
+def test_real_records_state_only_sourced_facts():
+    handbook = load_handbook(CONTENT)
+    for m in handbook.municipalities:
+        if not m.record.beispiel:
+            assert m.record.quellen, m.slug
+            assert not m.record.ags.startswith("99")
+        else:
+            assert m.record.ags.startswith("99")
+
+
+def test_valid_record(content):
+    write_record(content, "teststadt", VALID)
+    handbook = load_handbook(content)
+    record = handbook.municipalities[0].record
+    assert record.name == "Teststadt" and record.massnahmen[0].handlungsfeld == "fruehe-hilfen"
+    assert record.netzwerk is None  # missing stays "keine Angabe", never False
+
+
+def test_content_root_override(content, monkeypatch):
+    monkeypatch.setenv(CONTENT_ENV, str(content))
+    assert content_root() == content.resolve()
+    monkeypatch.delenv(CONTENT_ENV)
+    assert content_root() == CONTENT
+
+
+def test_message_format_names_file_line_column_and_field(content):
+    write_record(content, "teststadt", VALID.replace("handlungsfeld: fruehe-hilfen", "handlungsfeld: fruehe-hilfe"))
+    p = only(content)
+    assert p.file.endswith("teststadt.yml") and p.line == 8 and p.field == "massnahmen[1].handlungsfeld"
+    assert p.format() == (f"{p.file}:8:20: Feld „massnahmen[1].handlungsfeld“: unbekannter Wert „fruehe-hilfe“; "
+                          f"erlaubt: {p.message.split('erlaubt: ')[1]}")
+    assert "Meinten Sie „fruehe-hilfen“?" in p.message
+
+
+def test_unknown_key_suggests_the_right_one(content):
+    write_record(content, "teststadt", VALID + "    jugendampt: Jugendamt Teststadt\n")
+    p = only(content)
+    assert (p.line, p.field) == (9, "jugendampt")
+    assert "unbekanntes Feld" in p.message and "Meinten Sie „jugendamt“?" in p.message
+
+
+def test_unknown_nested_key(content):
+    write_record(content, "teststadt", VALID + "    programm:\n      stafel: 1\n")
+    p = only(content)
+    assert (p.line, p.field) == (10, "programm.stafel") and "Meinten Sie „staffel“?" in p.message
+
+
+def test_unquoted_ags_asks_for_quotes(content):
+    write_record(content, "teststadt", VALID.replace('ags: "99000010"', "ags: 05362008"))
+    p = only(content)
+    assert (p.line, p.field) == (4, "ags")
+    assert "gefunden Zahl „05362008“" in p.message and "Anführungszeichen" in p.message
+
+
+def test_missing_required_fields(content):
+    write_record(content, "teststadt", "name: Teststadt\nbeispiel: true\n")
+    found = problems(content)
+    assert {(p.field, p.message) for p in found} == {("art", "Pflichtfeld fehlt."), ("ags", "Pflichtfeld fehlt.")}
+
+
+def test_kreis_required_for_kreisangehoerige(content):
+    write_record(content, "teststadt", VALID.replace("    kreis: Testkreis\n", ""))
+    p = only(content)
+    assert p.field == "kreis" and "Pflichtfeld fehlt" in p.message
+
+
+@pytest.mark.parametrize(("addition", "field", "wording"), [
+    ("    programm:\n      seit: -2014\n", "programm.seit", "mindestens 1950"),
+    ("    programm:\n      seit: 20140\n", "programm.seit", "höchstens 2050"),
+    ("    koordination:\n      umfang_vzae: .inf\n", "koordination.umfang_vzae", "endliche Zahl"),
+    ("    koordination:\n      umfang_vzae: 400.0\n", "koordination.umfang_vzae", "höchstens 20"),
+    ("    koordination:\n      umfang_vzae: -1.0\n", "koordination.umfang_vzae", "größer als 0"),
+    ("    koordination:\n      umfang_vzae: .nan\n", "koordination.umfang_vzae", "endliche Zahl"),
+    ("    stand: 2016-13-45\n", "stand", "JJJJ-MM-TT"),
+    ("    programm:\n      teilnahme: ja\n", "programm.teilnahme", "true (ja) oder false (nein)"),
+    ("    programm:\n      staffel: 4\n", "programm.staffel", "erlaubt: 1, 2, 3"),
+    ("    netzwerk: produktionsnetzwerk\n", "netzwerk", "eine Zuordnung"),
+    ("    quellen: Bericht\n", "quellen", "eine Liste"),
+    ("    kontakt:\n      web: javascript:alert(1)\n", "kontakt.web", "https://"),
+    ("    kontakt:\n      email: keine-adresse\n", "kontakt.email", "E-Mail-Adresse"),
+    ("    beschreibung: '[klick](javascript:alert(1))'\n", "beschreibung", "https://, http:// oder mailto:"),
+])
+def test_wrong_values_are_explained(content, addition, field, wording):
+    write_record(content, "teststadt", VALID + addition)
+    p = only(content)
+    assert p.field == field and wording in p.message, p.format()
+    assert p.line >= 9
+
+
+def test_measure_link_must_be_http_or_mailto(content):
+    write_record(content, "teststadt", VALID + "        link: file:///etc/passwd\n")
+    p = only(content)
+    assert p.field == "massnahmen[1].link" and "mailto:" in p.message
+
+
+def test_real_records_need_sources_and_a_real_land(content):
+    write_record(content, "teststadt", VALID.replace("beispiel: true", "beispiel: false"))
+    found = problems(content)
+    assert {p.field for p in found} == {"ags", "quellen"}
+
+
+def test_duplicate_ags_and_name_across_records(content):
+    write_record(content, "teststadt", VALID)
+    write_record(content, "teststadt-zwei", VALID)
+    found = problems(content)
+    assert {p.field for p in found} == {"ags", "name"}
+    assert all(p.file.endswith("teststadt.yml") or p.file.endswith("teststadt-zwei.yml") for p in found)
+    assert any("steht schon in" in p.message for p in found)
+
+
+def test_file_names_must_be_slugs(content):
+    write_record(content, "Köln Stadt", VALID)
+    p = only(content)
+    assert "kein gültiger Kurzname" in p.message and "Meinten Sie „koeln-stadt.yml“?" in p.message
+
+
+def test_list_instead_of_mapping(content):
+    write_record(content, "teststadt", "- name: Teststadt\n")
+    assert "keine Liste" in only(content).message
+
+
+def test_all_problems_in_all_files_at_once(content):
+    write_record(content, "eins", VALID.replace("art: kreisangehoerige-stadt", "art: stadt"))
+    write_record(content, "zwei", "name: [\n")
+    (content / "municipalities" / "drei.yml").write_bytes(b"name: K\xf6ln\n")
+    found = problems(content)
+    assert {p.file.rsplit("/", 1)[-1] for p in found} == {"eins.yml", "zwei.yml", "drei.yml"}
+
+
+def test_vocabulary_errors_are_reported_against_vocabularies_yml(content):
+    path = content / "vocabularies.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("handlungsfelder:", "handlungsfelder_alt:"),
+                    encoding="utf-8")
+    found = problems(content)
+    assert any(p.file.endswith("vocabularies.yml") and "handlungsfelder" in p.message for p in found)
+
+
+def test_chapter_front_matter_is_validated(content):
+    write_chapter(content, "kapitel", "---\ntitle: Kapitel\nreihenfolge: 1\n---\nText\n")
+    found = problems(content)
+    assert {(p.line, p.field) for p in found} == {(2, "order"), (3, "reihenfolge")}
+
+
+def test_no_traceback_for_unreadable_content_root(tmp_path):
+    p = only(tmp_path / "fehlt")
+    assert "municipalities" in p.message
+    assert os.path.basename(p.file) == "fehlt"
