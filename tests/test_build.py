@@ -1,0 +1,184 @@
+"""The real site, built with `mkdocs build --strict` into a temp dir; assertions on the HTML."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from conftest import CONTENT, VALID, run_build, write_chapter, write_record
+from handbuch.loader import load_handbook
+
+pytestmark = pytest.mark.slow
+
+
+def text_of(html: str) -> str:
+    article = html[html.index("<article"): html.index("</article>")]
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", article)).split())
+
+
+def test_every_record_has_its_page_and_the_overview_lists_all(real_build):
+    handbook = load_handbook(CONTENT)
+    overview = real_build.page("kommunen")
+    for m in handbook.municipalities:
+        page = real_build.page(f"kommunen/{m.slug}")
+        assert f"<h1 id=\"{m.slug}\">" in page or m.record.name in text_of(page)
+        assert f'href="{m.slug}/"' in overview, m.slug
+    assert text_of(overview).count("Beispiel") >= sum(m.record.beispiel for m in handbook.municipalities)
+
+
+def test_example_records_carry_a_prominent_notice(real_build):
+    handbook = load_handbook(CONTENT)
+    for m in handbook.municipalities:
+        page = real_build.page(f"kommunen/{m.slug}")
+        has_notice = 'class="admonition warning"' in page and "erfundener Beispiel-Datensatz" in page
+        assert has_notice == m.record.beispiel, m.slug
+
+
+def test_missing_values_read_keine_angabe_not_nein(real_build):
+    essen = text_of(real_build.page("kommunen/essen"))
+    assert "Eigene Steuerungsgruppe keine Angabe" in essen
+    assert "Praxisentwicklungsprojekt „Monitoring“ ja" in essen
+    assert " nein " not in f" {essen} "
+
+
+def test_municipality_pages_stay_out_of_the_sidebar_but_keep_the_tab_active(real_build):
+    page = real_build.page("kommunen/bergheim")
+    nav = page[page.index('md-nav--primary'):]
+    assert 'href="../essen/"' not in nav  # no sibling municipality in the sidebar
+    tabs = page[page.index('<nav class="md-tabs"'): page.index("</nav>", page.index('<nav class="md-tabs"'))]
+    active = re.search(r'md-tabs__item--active">\s*<a href="([^"]+)"', tabs)
+    assert active and active.group(1) == "../"
+
+
+def test_measures_have_stable_anchors_linked_from_the_overview(real_build):
+    page = real_build.page("kommunen/beispielstadt")
+    assert 'id="massnahme-willkommensbesuche-fuer-neugeborene"' in page
+    overview = real_build.page("massnahmen")
+    assert 'href="../kommunen/beispielstadt/#massnahme-willkommensbesuche-fuer-neugeborene"' in overview
+    assert 'id="fruehe-hilfen"' in overview and "Frühe Hilfen" in overview
+
+
+def test_edit_button_opens_the_yaml_file(real_build):
+    page = real_build.page("kommunen/nettetal")
+    assert re.search(r'href="[^"]+/edit/main/content/municipalities/nettetal\.yml"', page)
+    chapter = real_build.page("leitfaden/steuerung")
+    assert re.search(r'href="[^"]+/edit/main/content/practice-guide/steuerung\.md"', chapter)
+    start = real_build.page("")
+    assert re.search(r'href="[^"]+/edit/main/docs/index\.md"', start)
+
+
+def test_chapters_appear_in_front_matter_order(real_build):
+    handbook = load_handbook(CONTENT)
+    nav = real_build.page("leitfaden")
+    positions = [nav.index(f'href="../leitfaden/{c.slug}/"') if f'href="../leitfaden/{c.slug}/"' in nav
+                 else nav.index(f'href="{c.slug}/"') for c in handbook.chapters]
+    assert positions == sorted(positions)
+
+
+def test_chapter_markers_are_expanded(real_build):
+    html = real_build.page("leitfaden/monitoring-und-wirkung")
+    assert "<!-- handbuch" not in html and "handbuch:" not in text_of(html)
+    for slug in ("nettetal", "bergheim", "kerpen", "essen"):
+        assert f'href="../../kommunen/{slug}/"' in html
+
+
+def test_nothing_loads_from_a_third_party(real_build):
+    for path in real_build.site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", html):
+            url = re.search(r'(?:src|href)="([^"]+)"', tag)
+            if url and not re.search(r'rel="(?:canonical|alternate)"', tag):
+                assert not re.match(r"(?:https?:)?//", url.group(1)), f"{path}: {tag}"
+
+
+@pytest.fixture
+def small(content):
+    """Five records with hand-computed answers (see test_key_figures_match_hand_counts)."""
+    base = 'name: {name}\nart: kreisfreie-stadt\nags: "9900000{n}"\nbeispiel: true\n'
+    write_record(content, "a", base.format(name="A", n=1)
+                 + "netzwerk:\n  stufe: produktionsnetzwerk\nsteuerungsgruppe:\n  vorhanden: true\n")
+    write_record(content, "b", base.format(name="B", n=2)
+                 + "netzwerk:\n  stufe: produktionsnetzwerk\nsteuerungsgruppe:\n  vorhanden: false\n")
+    write_record(content, "c", base.format(name="C", n=3)
+                 + "netzwerk:\n  stufe: informationsnetzwerk\nsteuerungsgruppe:\n  vorhanden: true\n")
+    write_record(content, "d", base.format(name="D", n=4) + "netzwerk:\n  stufe: kooperationsnetzwerk\n")
+    write_record(content, "e", base.format(name="E", n=5))
+    write_chapter(content, "netzwerke", """\
+        ---
+        title: Netzwerke
+        order: 1
+        ---
+        Einleitung.
+
+        <!-- handbuch: kommunen netzwerkstufe=produktionsnetzwerk -->
+        """)
+    return content
+
+
+def test_key_figures_match_hand_counts(small, tmp_path):
+    build = run_build(tmp_path / "site", small)
+    assert build.returncode == 0, build.output
+    figures = text_of(build.page("kennzahlen"))
+    # netzwerk.stufe: A, B production; C information; D cooperation; E no answer -> M = 4
+    assert "Produktionsnetzwerk 2 von 4 Kommunen 50 %" in figures
+    assert "Informationsnetzwerk 1 von 4 Kommunen 25 %" in figures
+    assert "Fall-/projektbezogenes Netzwerk 1 von 4 Kommunen 25 %" in figures
+    # steuerungsgruppe.vorhanden: A, C yes; B no; D, E no answer -> M = 3
+    assert "ja 2 von 3 Kommunen 67 %" in figures and "nein 1 von 3 Kommunen 33 %" in figures
+    chapter = build.page("leitfaden/netzwerke")
+    assert 'href="../../kommunen/a/"' in chapter and 'href="../../kommunen/b/"' in chapter
+    assert 'href="../../kommunen/c/"' not in chapter
+
+
+def test_content_is_text_never_markup(content, tmp_path):
+    write_record(content, "teststadt", VALID.replace("name: Teststadt", 'name: "</title><script>alert(1)</script> | *fett*"')
+                 + "    beschreibung: |\n      <img src=x onerror=alert(2)> **wichtig** {: onclick=alert(3) }\n")
+    build = run_build(tmp_path / "site", content)
+    assert build.returncode == 0, build.output
+    for page in (build.page("kommunen/teststadt"), build.page("kommunen"), build.page("massnahmen")):
+        assert "<script>alert(1)" not in page and "<img src=x" not in page
+        assert not re.search(r"<[a-z][^>]*\sonclick=", page)
+        assert "</title><script>" not in page
+    page = build.page("kommunen/teststadt")
+    assert "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; | *fett*" in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page and "<strong>wichtig</strong>" in page
+    overview = build.page("kommunen")
+    assert "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; | *fett*" in overview  # the pipe did not split the table
+
+
+def test_invalid_record_stops_the_build_with_a_german_message(content, tmp_path):
+    write_record(content, "teststadt", VALID.replace("fruehe-hilfen", "fruehe-hilfe"))
+    build = run_build(tmp_path / "site", content)
+    assert build.returncode != 0
+    assert "teststadt.yml:8:20: Feld „massnahmen[1].handlungsfeld“: unbekannter Wert „fruehe-hilfe“" in build.output
+    assert "Meinten Sie „fruehe-hilfen“?" in build.output
+    assert "Traceback" not in build.output
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_unknown_marker_fails_with_file_and_line(content, tmp_path):
+    write_record(content, "teststadt", VALID)
+    write_chapter(content, "kapitel", """\
+        ---
+        title: Kapitel
+        order: 1
+        ---
+        Text.
+
+        <!-- handbuch: kommunen netzwerkstufe=produktionsnetz -->
+        <!-- handbuch: gemeinden -->
+        """)
+    build = run_build(tmp_path / "site", content)
+    assert build.returncode != 0 and "Traceback" not in build.output
+    assert "kapitel.md:7:1: unbekannter Wert „produktionsnetz“ für Filter „netzwerkstufe“" in build.output
+    assert "Meinten Sie „produktionsnetzwerk“?" in build.output
+    assert "kapitel.md:8:1: unbekannter Block „gemeinden“" in build.output
+
+
+def test_broken_link_in_a_chapter_fails_the_strict_build(content, tmp_path):
+    write_record(content, "teststadt", VALID)
+    write_chapter(content, "kapitel", "---\ntitle: Kapitel\norder: 1\n---\n[kaputt](gibt-es-nicht.md)\n")
+    build = run_build(tmp_path / "site", content)
+    assert build.returncode != 0 and "gibt-es-nicht.md" in build.output
