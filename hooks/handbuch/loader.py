@@ -145,11 +145,29 @@ def _check_slug(path: Path, problems: list[Problem]) -> bool:
     return False
 
 
+def parse_record(raw: bytes, file: str, vocabularies: Vocabularies,
+                 problems: list[Problem]) -> tuple[Kommune, Document] | None:
+    """One record file's bytes -> a validated record, or None with its problems appended."""
+    try:
+        document = load_document(raw)
+    except YamlProblem as error:
+        problems.append(Problem(file, error.line, error.column, error.field, error.message))
+        return None
+    record = _validate(Kommune, document.data, document, file, problems, {"vocabularies": vocabularies})
+    if record is None:
+        return None
+    assert isinstance(record, Kommune)
+    own = record.consistency_problems()
+    if own:
+        problems.extend(problems_at(document, file, own))
+        return None
+    return record, document
+
+
 def load_municipalities(root: Path, vocabularies: Vocabularies, problems: list[Problem]) -> list[Municipality]:
     folder = root / "municipalities"
     found: list[Municipality] = []
     documents: dict[str, Document] = {}
-    context = {"vocabularies": vocabularies}
     for path in sorted(folder.glob("*")):
         if path.name.startswith(".") or path.is_dir():
             continue
@@ -159,20 +177,16 @@ def load_municipalities(root: Path, vocabularies: Vocabularies, problems: list[P
             continue
         if not _check_slug(path, problems):
             continue
-        document = _read(path, problems)
-        if document is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            problems.append(Problem(display_path(path), 1, 1, None,
+                                    f"Die Datei kann nicht gelesen werden ({error.strerror})."))
             continue
-        file = display_path(path)
-        record = _validate(Kommune, document.data, document, file, problems, context)
-        if record is None:
-            continue
-        assert isinstance(record, Kommune)
-        own = record.consistency_problems()
-        if own:
-            problems.extend(problems_at(document, file, own))
-            continue
-        found.append(Municipality(path.stem, path, record))
-        documents[path.stem] = document
+        parsed = parse_record(raw, display_path(path), vocabularies, problems)
+        if parsed is not None:
+            found.append(Municipality(path.stem, path, parsed[0]))
+            documents[path.stem] = parsed[1]
     problems.extend(_duplicates(found, documents))
     return sorted(found, key=lambda m: (m.record.name.casefold(), m.slug))
 

@@ -63,7 +63,7 @@ def md_block(value: object) -> Markup:
 
 def slugify(text: str) -> str:
     text = text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "eintrag"
 
 

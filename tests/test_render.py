@@ -1,0 +1,106 @@
+"""Page generation as a plain library: no MkDocs involved."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CONTENT, REPO, VALID, write_chapter, write_record
+from handbuch import aggregates
+from handbuch.loader import load_handbook
+from handbuch.problems import ContentError
+from handbuch.render import generate, md, md_block, measure_anchors, slugify
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Rhein-Erft-Kreis", "Rhein-Erft-Kreis"),
+    ("a | b", "a \\| b"),
+    ("*fett* _kursiv_ [link](x)", "\\*fett\\* \\_kursiv\\_ \\[link\\]\\(x\\)"),
+    ("<b>&amp;", "&lt;b&gt;&amp;amp;"),
+    ("Zeile\nzwei", "Zeile zwei"),
+    ("{: .x }", "\\{: .x \\}"),
+])
+def test_md_escapes_inline_text(raw, expected):
+    assert str(md(raw)) == expected
+
+
+def test_md_block_keeps_markdown_but_not_html_or_attribute_lists():
+    assert str(md_block("**fett**\n<script>x</script> {: onclick=y }")) == (
+        "**fett**\n&lt;script>x&lt;/script> \\{: onclick=y }")
+
+
+def test_slugs_and_anchors_are_stable_and_unique(content):
+    assert slugify("Übergang Schule–Beruf: Ärger & Spaß") == "uebergang-schule-beruf-aerger-spass"
+    write_record(content, "teststadt", VALID + "      - titel: Babybesuche!\n        handlungsfeld: gesundheit\n")
+    record = load_handbook(content).municipalities[0].record
+    assert measure_anchors(record) == ["massnahme-babybesuche", "massnahme-babybesuche-2"]
+
+
+def test_generate_returns_every_page_without_mkdocs():
+    handbook = load_handbook(CONTENT)
+    pages = {p.src_uri: p for p in generate(handbook)}
+    assert {"kommunen/index.md", "massnahmen/index.md", "kennzahlen/index.md", "leitfaden/index.md"} <= set(pages)
+    for m in handbook.municipalities:
+        page = pages[f"kommunen/{m.slug}.md"]
+        assert page.source == m.path and not page.in_nav
+        assert page.markdown.startswith(f"# {md(m.record.name)}\n")
+    for c in handbook.chapters:
+        assert pages[f"leitfaden/{c.slug}.md"].source == c.path
+    assert not any(name.startswith("mkdocs") for name in _imports_of_library())
+
+
+def _imports_of_library() -> set[str]:
+    code = "import sys; sys.path.insert(0, 'hooks'); import handbuch.render, handbuch.loader; print(' '.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_generate_script_writes_pages_into_a_folder(tmp_path, content):
+    write_record(content, "teststadt", VALID)
+    result = subprocess.run([sys.executable, "scripts/generate.py", str(tmp_path / "out")], cwd=REPO,
+                            env={"HANDBUCH_CONTENT": str(content), "PATH": ""}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "kommunen" / "teststadt.md").read_text(encoding="utf-8").startswith("# Teststadt")
+    assert "Babybesuche" in (tmp_path / "out" / "massnahmen" / "index.md").read_text(encoding="utf-8")
+
+
+def test_figures_count_only_answers(content):
+    base = 'name: {0}\nart: kreisfreie-stadt\nags: "9900000{1}"\nbeispiel: {2}\n'
+    write_record(content, "a", base.format("A", 1, "true") + "lvr_angebote: sehr-hilfreich\n")
+    write_record(content, "b", base.format("B", 2, "true") + "lvr_angebote: eher-hilfreich\n")
+    write_record(content, "c", base.format("C", 3, "true") + "lvr_angebote: sehr-hilfreich\n")
+    write_record(content, "d", base.format("D", 4, "true"))
+    figure = aggregates.figure(load_handbook(content), "lvr_angebote")
+    assert (figure.answered, figure.total, figure.examples) == (3, 4, 3)
+    assert [(r.value, r.count, r.percent) for r in figure.rows] == [
+        ("sehr-hilfreich", 2, 67), ("eher-hilfreich", 1, 33), ("eher-nicht-hilfreich", 0, 0), ("nicht-hilfreich", 0, 0)]
+
+
+def test_marker_filters_select_the_right_items(content):
+    write_record(content, "teststadt", VALID)
+    write_chapter(content, "k", "---\ntitle: K\norder: 1\n---\n<!-- handbuch: massnahmen handlungsfeld=fruehe-hilfen -->\n"
+                  "<!-- handbuch: massnahmen handlungsfeld=schule -->\n<!-- handbuch: kennzahl frage=netzwerk.stufe -->\n")
+    pages = {p.src_uri: p.markdown for p in generate(load_handbook(content))}
+    chapter = pages["leitfaden/k.md"]
+    assert chapter.count("[Babybesuche](../kommunen/teststadt.md#massnahme-babybesuche)") == 1
+    assert "keine passende Maßnahme" in chapter
+    assert "Basis: 0 von 1 Kommunen mit Angabe" in chapter
+
+
+@pytest.mark.parametrize(("marker", "wording"), [
+    ("<!-- handbuch: kommune -->", "unbekannter Block „kommune“; erlaubt: kommunen, massnahmen, kennzahl. Meinten Sie „kommunen“?"),
+    ("<!-- handbuch: kommunen stufe=produktionsnetzwerk -->", "unbekannter Filter „stufe“ für Block „kommunen“"),
+    ("<!-- handbuch: kennzahl -->", "braucht den Filter „frage=…“"),
+    ("<!-- handbuch: kennzahl frage=netzwerk.stuffe -->", "Meinten Sie „netzwerk.stufe“?"),
+    ("<!-- handbuch: kommunen monitoring -->", "ist kein Filter; Form: name=wert"),
+    ("Text <!-- handbuch: kommunen --> Text", "allein auf einer Zeile"),
+])
+def test_bad_markers_name_file_and_line(content, marker, wording):
+    write_record(content, "teststadt", VALID)
+    write_chapter(content, "k", f"---\ntitle: K\norder: 1\n---\nEinleitung\n\n{marker}\n")
+    with pytest.raises(ContentError) as caught:
+        load_handbook(content)
+    [problem] = caught.value.problems
+    assert problem.file.endswith("k.md") and problem.line == 7 and wording in problem.message
