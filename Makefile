@@ -37,7 +37,7 @@ site: validate
 	$(BIN)/mkdocs build --strict --site-dir $(SITE)
 
 serve: $(VENV)/.site-installed
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	HANDBUCH_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 generate: $(VENV)/.site-installed
 	$(BIN)/python scripts/generate.py build/pages

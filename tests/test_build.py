@@ -182,3 +182,19 @@ def test_broken_link_in_a_chapter_fails_the_strict_build(content, tmp_path):
     write_chapter(content, "kapitel", "---\ntitle: Kapitel\norder: 1\n---\n[kaputt](gibt-es-nicht.md)\n")
     build = run_build(tmp_path / "site", content)
     assert build.returncode != 0 and "gibt-es-nicht.md" in build.output
+
+
+def test_no_script_fetches_repository_facts_and_maintainer_notes_stay_private(real_build):
+    page = real_build.page("")
+    assert 'class="md-source"' in page and 'data-md-component="source"' not in page
+    assert not (real_build.site / "overrides").exists() and not (real_build.site / "entwicklung").exists()
+
+
+def test_german_search_index_is_built(real_build):
+    import json
+
+    index = json.loads((real_build.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["de"]
+    locations = {doc["location"] for doc in index["docs"]}
+    assert "kommunen/beispielstadt/#massnahme-willkommensbesuche-fuer-neugeborene" in locations
+    assert (real_build.site / "assets" / "javascripts" / "lunr" / "min" / "lunr.de.min.js").exists()
