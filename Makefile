@@ -8,7 +8,7 @@ SITE   ?= site
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site test validate serve generate lock clean help
+.PHONY: site test validate serve generate schema new lock clean help
 
 help:
 	@echo "make site      – Inhalte prüfen und die Website nach $(SITE)/ bauen"
@@ -16,6 +16,7 @@ help:
 	@echo "make validate  – nur die Inhalte prüfen"
 	@echo "make serve     – Vorschau mit automatischem Neuladen auf http://127.0.0.1:8000"
 	@echo "make generate  – erzeugte Markdown-Seiten nach build/pages/ schreiben"
+	@echo "make schema    – schemas/kommune.schema.json aus Modell und Vokabularen neu erzeugen"
 	@echo "make lock      – Lock-Dateien aus requirements*.in neu erzeugen"
 
 $(BIN)/python:
@@ -30,6 +31,11 @@ $(VENV)/.test-installed: requirements-dev.txt $(VENV)/.site-installed
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
+# Front-end assets and tools from the npm registry, exactly as locked.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 validate: $(VENV)/.site-installed
 	$(BIN)/python scripts/validate.py
 
@@ -42,7 +48,10 @@ serve: $(VENV)/.site-installed
 generate: $(VENV)/.site-installed
 	$(BIN)/python scripts/generate.py build/pages
 
-test: $(VENV)/.test-installed
+schema: $(VENV)/.site-installed
+	$(BIN)/python scripts/schema.py
+
+test: $(VENV)/.test-installed node_modules/.installed
 	$(BIN)/python -m pytest
 
 lock: | $(BIN)/python

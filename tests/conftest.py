@@ -57,9 +57,13 @@ def content(tmp_path) -> Path:
     return root
 
 
-def write_record(root: Path, slug: str, text: str) -> Path:
+SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/kommune.schema.json\n"
+
+
+def write_record(root: Path, slug: str, text: str, schema_line: bool = True) -> Path:
+    """Write a record; line 1 is the schema comment, so the record's own lines start at line 2."""
     path = root / "municipalities" / f"{slug}.yml"
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    path.write_text((SCHEMA_LINE if schema_line else "") + textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
 
 

@@ -152,7 +152,7 @@ def test_invalid_record_stops_the_build_with_a_german_message(content, tmp_path)
     write_record(content, "teststadt", VALID.replace("fruehe-hilfen", "fruehe-hilfe"))
     build = run_build(tmp_path / "site", content)
     assert build.returncode != 0
-    assert "teststadt.yml:8:20: Feld „massnahmen[1].handlungsfeld“: unbekannter Wert „fruehe-hilfe“" in build.output
+    assert "teststadt.yml:9:20: Feld „massnahmen[1].handlungsfeld“: unbekannter Wert „fruehe-hilfe“" in build.output
     assert "Meinten Sie „fruehe-hilfen“?" in build.output
     assert "Traceback" not in build.output
     assert not (tmp_path / "site" / "index.html").exists()

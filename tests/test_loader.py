@@ -58,8 +58,8 @@ def test_content_root_override(content, monkeypatch):
 def test_message_format_names_file_line_column_and_field(content):
     write_record(content, "teststadt", VALID.replace("handlungsfeld: fruehe-hilfen", "handlungsfeld: fruehe-hilfe"))
     p = only(content)
-    assert p.file.endswith("teststadt.yml") and p.line == 8 and p.field == "massnahmen[1].handlungsfeld"
-    assert p.format() == (f"{p.file}:8:20: Feld „massnahmen[1].handlungsfeld“: unbekannter Wert „fruehe-hilfe“; "
+    assert p.file.endswith("teststadt.yml") and p.line == 9 and p.field == "massnahmen[1].handlungsfeld"
+    assert p.format() == (f"{p.file}:9:20: Feld „massnahmen[1].handlungsfeld“: unbekannter Wert „fruehe-hilfe“; "
                           f"erlaubt: {p.message.split('erlaubt: ')[1]}")
     assert "Meinten Sie „fruehe-hilfen“?" in p.message
 
@@ -67,20 +67,20 @@ def test_message_format_names_file_line_column_and_field(content):
 def test_unknown_key_suggests_the_right_one(content):
     write_record(content, "teststadt", VALID + "    jugendampt: Jugendamt Teststadt\n")
     p = only(content)
-    assert (p.line, p.field) == (9, "jugendampt")
+    assert (p.line, p.field) == (10, "jugendampt")
     assert "unbekanntes Feld" in p.message and "Meinten Sie „jugendamt“?" in p.message
 
 
 def test_unknown_nested_key(content):
     write_record(content, "teststadt", VALID + "    programm:\n      stafel: 1\n")
     p = only(content)
-    assert (p.line, p.field) == (10, "programm.stafel") and "Meinten Sie „staffel“?" in p.message
+    assert (p.line, p.field) == (11, "programm.stafel") and "Meinten Sie „staffel“?" in p.message
 
 
 def test_unquoted_ags_asks_for_quotes(content):
     write_record(content, "teststadt", VALID.replace('ags: "99000010"', "ags: 05362008"))
     p = only(content)
-    assert (p.line, p.field) == (4, "ags")
+    assert (p.line, p.field) == (5, "ags")
     assert "gefunden Zahl „05362008“" in p.message and "Anführungszeichen" in p.message
 
 
@@ -116,7 +116,7 @@ def test_wrong_values_are_explained(content, addition, field, wording):
     write_record(content, "teststadt", VALID + addition)
     p = only(content)
     assert p.field == field and wording in p.message, p.format()
-    assert p.line >= 9
+    assert p.line >= 10
 
 
 def test_measure_link_must_be_http_or_mailto(content):
@@ -177,3 +177,9 @@ def test_no_traceback_for_unreadable_content_root(tmp_path):
     p = only(tmp_path / "fehlt")
     assert "municipalities" in p.message
     assert os.path.basename(p.file) == "fehlt"
+
+
+def test_records_must_start_with_the_schema_line(content):
+    write_record(content, "teststadt", VALID, schema_line=False)
+    p = only(content)
+    assert p.line == 1 and "# yaml-language-server: $schema=../../schemas/kommune.schema.json" in p.message

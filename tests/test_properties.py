@@ -8,7 +8,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CONTENT
+from conftest import CONTENT, SCHEMA_LINE
 from pathlib import Path
 
 from handbuch.loader import Handbook, Municipality, load_vocabularies, parse_record
@@ -32,6 +32,7 @@ documents = st.recursive(
 
 
 def check(raw: bytes) -> None:
+    raw = SCHEMA_LINE.encode() + raw
     problems: list[Problem] = []
     result = parse_record(raw, "x.yml", VOCABULARIES, problems)
     if result is None:

@@ -24,9 +24,9 @@ def test_problems_exit_non_zero_with_annotations_in_github_actions(content):
     write_record(content, "teststadt", VALID.replace("kreis: Testkreis", "kreiss: Testkreis"))
     result = run(content, GITHUB_ACTIONS="true")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "teststadt.yml:3:1: Feld „kreiss“: unbekanntes Feld" in result.stderr
+    assert "teststadt.yml:4:1: Feld „kreiss“: unbekanntes Feld" in result.stderr
     assert "1 Problem gefunden; die Website wurde nicht gebaut." in result.stderr
-    assert "::error file=" in result.stdout and ",line=3,col=1::" in result.stdout
+    assert "::error file=" in result.stdout and ",line=4,col=1::" in result.stdout
 
 
 def test_no_annotations_outside_github_actions(content):

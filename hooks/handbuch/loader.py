@@ -18,6 +18,8 @@ from .vocabularies import REQUIRED_TEXTS, SLUG_PATTERN, Vocabularies
 from .yamlsafe import Document, YamlProblem, load_document
 
 REPOSITORY = Path(__file__).resolve().parents[2]
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/kommune.schema.json"
+SCHEMA_LINE = re.compile(rb"# yaml-language-server: \$schema=\S*kommune\.schema\.json[ \t]*\r?(?:\n|$)")
 CONTENT_ENV = "HANDBUCH_CONTENT"
 _SLUG = re.compile(SLUG_PATTERN)
 
@@ -148,6 +150,10 @@ def _check_slug(path: Path, problems: list[Problem]) -> bool:
 def parse_record(raw: bytes, file: str, vocabularies: Vocabularies,
                  problems: list[Problem]) -> tuple[Kommune, Document] | None:
     """One record file's bytes -> a validated record, or None with its problems appended."""
+    if not SCHEMA_LINE.match(raw):
+        problems.append(Problem(file, 1, 1, None, "Die erste Zeile muss den Verweis auf das Schema enthalten, "
+                                f"damit Editoren beim Tippen helfen: {SCHEMA_COMMENT}"))
+        return None
     try:
         document = load_document(raw)
     except YamlProblem as error:

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -66,31 +67,49 @@ def VocabNumber(name: str) -> Any:
     return Annotated[int, AfterValidator(_vocabulary_check(name)), Field(json_schema_extra={VOCABULARY_KEY: name})]
 
 
-_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.MULTILINE)
-_ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
+# A Markdown link whose target is not http(s) or mailto (inline or reference style).
+# Written so that Python and the JSON Schema (ECMAScript regex) use the very same
+# expression: the validator reports the first bad link, the schema rejects the same text.
+_BAD_INLINE = r"\]\(\s*<?(?!https?://|mailto:)[^)\s>]+"
+_BAD_REFERENCE = r"(?:^|\n) {0,3}\[[^\]\n]+\]:[ \t]*<?(?!https?://|mailto:)[^\s>]+"
+BAD_LINK = re.compile(f"{_BAD_INLINE}|{_BAD_REFERENCE}")
+MARKDOWN_SCHEMA_PATTERN = f"^(?![\\s\\S]*(?:{_BAD_INLINE}|{_BAD_REFERENCE}))"
 
 
 def _check_markdown_links(value: str) -> str:
-    for match in _LINK_TARGET.finditer(value):
-        target = match.group(1) or match.group(2) or ""
-        if not target.lower().startswith(_ALLOWED_SCHEMES):
-            raise PydanticCustomError(
-                "link",
-                "der Link „{target}“ ist nicht erlaubt; Links müssen mit https://, http:// oder mailto: beginnen.",
-                {"target": target},
-            )
+    bad = BAD_LINK.search(value)
+    if bad:
+        target = re.split(r"\]\(|\]:", bad.group(0), maxsplit=1)[1].strip().lstrip("<")
+        raise PydanticCustomError(
+            "link",
+            "der Link „{target}“ ist nicht erlaubt; Links müssen mit https://, http:// oder mailto: beginnen.",
+            {"target": target},
+        )
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+def _iso_date(value: Any) -> Any:
+    """Accept a quoted "2017-06-30" like an unquoted date (the schema's string format "date")."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("datum", "„{value}“ ist kein gültiges Datum; erlaubt ist JJJJ-MM-TT.",
+                                      {"value": value}) from None
+    return value
+
+
+# Must contain a visible character; no stripping, so schema and validator agree.
+Text = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
 Markdown = Annotated[
     str, StringConstraints(min_length=1, max_length=20_000), AfterValidator(_check_markdown_links),
-    Field(description="Markdown; HTML wird als Text angezeigt."),
+    Field(json_schema_extra={"pattern": MARKDOWN_SCHEMA_PATTERN}),
 ]
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 Year = Annotated[int, Field(ge=1950, le=2050)]
-WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)]
-Link = Annotated[str, StringConstraints(pattern=r"^(?:https?://|mailto:)[^\s<>\"']+$", max_length=2000)]
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-zA-Z]{2,}$", max_length=254)]
+WebUrl = Annotated[str, StringConstraints(pattern=r"""^https?://[^\s<>"']+$""", max_length=2000)]
+Link = Annotated[str, StringConstraints(pattern=r"""^(?:https?://|mailto:)[^\s<>"']+$""", max_length=2000)]
+Email = Annotated[str, StringConstraints(pattern=r"""^[^@\s<>"']+@[^@\s<>"']+\.[a-zA-Z]{2,}$""", max_length=254)]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()/-]{3,29}$")]
 Ags = Annotated[str, StringConstraints(pattern=r"^(?:[0-9]{5}|[0-9]{8})$")]
 
@@ -153,6 +172,28 @@ class Massnahme(Record):
     link: Link | None = None
 
 
+# The rules of `Kommune.consistency_problems`, for the JSON Schema editors get:
+# keep the two in step (tests/test_schema.py checks that they agree).
+CROSS_FIELD_SCHEMA: list[dict[str, Any]] = [
+    {"if": {"properties": {"art": {"enum": ["kreisfreie-stadt", "kreis"]}}, "required": ["art"]},
+     "then": {"properties": {"kreis": {"type": "null"}}},
+     "else": {"required": ["kreis"], "properties": {"kreis": {"type": "string"}}}},
+    {"if": {"properties": {"art": {"const": "kreis"}}, "required": ["art"]},
+     "then": {"properties": {"ags": {"pattern": "^[0-9]{5}$"}}},
+     "else": {"properties": {"ags": {"pattern": "^[0-9]{8}$"}}}},
+    {"if": {"properties": {"beispiel": {"const": True}}, "required": ["beispiel"]},
+     "then": {"properties": {"ags": {"pattern": "^99"}}},
+     "else": {"required": ["quellen"],
+              "properties": {"ags": {"pattern": "^(?:0[1-9]|1[0-6])"}, "quellen": {"type": "array", "minItems": 1}}}},
+    {"properties": {"steuerungsgruppe": {
+        "if": {"type": "object", "properties": {"vorhanden": {"const": False}}, "required": ["vorhanden"]},
+        "then": {"properties": {"bewertung": {"type": "null"}}}}}},
+    {"properties": {"programm": {
+        "if": {"type": "object", "properties": {"teilnahme": {"const": False}}, "required": ["teilnahme"]},
+        "then": {"properties": {"staffel": {"type": "null"}}}}}},
+]
+
+
 class Kommune(Record):
     """One file content/municipalities/<slug>.yml."""
 
@@ -162,7 +203,7 @@ class Kommune(Record):
     ags: Ags
     jugendamt: Text | None = None
     beispiel: bool = False
-    stand: dt.date | None = None
+    stand: Date | None = None
     quellen: list[Quelle] | None = None
     programm: Programm | None = None
     koordination: Koordination | None = None
@@ -180,7 +221,7 @@ class Kommune(Record):
         return self.art not in ("kreisfreie-stadt", "kreis")
 
     def consistency_problems(self) -> list[tuple[Loc, str]]:
-        """Rules that tie fields of one record together (the schema cannot express them)."""
+        """Rules that tie fields of one record together (CROSS_FIELD_SCHEMA says the same for editors)."""
         found: list[tuple[Loc, str]] = []
         if self.kreis is None and self.needs_kreis:
             found.append((("kreis",), "Pflichtfeld fehlt: kreisangehörige Städte und Gemeinden nennen ihren Kreis."))
@@ -203,14 +244,6 @@ class Kommune(Record):
                            "eine Bewertung passt nicht zu „vorhanden: false“."))
         if self.programm and self.programm.teilnahme is False and self.programm.staffel is not None:
             found.append((("programm", "staffel"), "eine Förderstaffel passt nicht zu „teilnahme: false“."))
-        seen: dict[str, int] = {}
-        for index, massnahme in enumerate(self.massnahmen):
-            key = massnahme.titel.casefold()
-            if key in seen:
-                found.append((("massnahmen", index, "titel"),
-                              f"der Titel „{massnahme.titel}“ steht schon bei Maßnahme {seen[key] + 1}; "
-                              "Titel müssen innerhalb einer Kommune eindeutig sein."))
-            seen.setdefault(key, index)
         return found
 
 
