@@ -16,6 +16,7 @@ help:
 	@echo "make validate  – nur die Inhalte prüfen"
 	@echo "make serve     – Vorschau mit automatischem Neuladen auf http://127.0.0.1:8000"
 	@echo "make generate  – erzeugte Markdown-Seiten nach build/pages/ schreiben"
+	@echo "make new NAME=\"Stadt Beispiel\" – neuen Kommunen-Datensatz anlegen (optional KREIS=…, ART=…)"
 	@echo "make schema    – schemas/kommune.schema.json aus Modell und Vokabularen neu erzeugen"
 	@echo "make lock      – Lock-Dateien aus requirements*.in neu erzeugen"
 
@@ -47,6 +48,10 @@ serve: $(VENV)/.site-installed
 
 generate: $(VENV)/.site-installed
 	$(BIN)/python scripts/generate.py build/pages
+
+new: $(VENV)/.site-installed
+	@test -n "$(NAME)" || { echo 'Aufruf: make new NAME="Stadt Beispiel" [KREIS="Kreis Beispiel"]'; exit 2; }
+	$(BIN)/python scripts/new_record.py "$(NAME)" --kreis "$(KREIS)" --art "$(ART)"
 
 schema: $(VENV)/.site-installed
 	$(BIN)/python scripts/schema.py

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import types
+import typing
 from collections.abc import Hashable
 from typing import Annotated, Any
 
@@ -318,3 +320,13 @@ def field_paths(model: type[BaseModel] | None = None, prefix: str = "") -> list[
         if inner is not None:
             paths.extend(field_paths(inner, prefix + name + "."))
     return paths
+
+
+def base_type(annotation: Any) -> Any:
+    """The plain type behind Optional[...] and Annotated[...] (list and dict stay as their origin)."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return base_type(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return base_type(next(a for a in typing.get_args(annotation) if a is not type(None)))
+    return origin or annotation

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -59,6 +60,11 @@ def md_block(value: object) -> Markup:
     """A Markdown field: Markdown stays, raw HTML is shown as text, attribute lists are off."""
     text = str(value).replace("\r\n", "\n").replace("<", "&lt;").replace("{", "\\{")
     return Markup(text)
+
+
+def yaml_scalar(value: object) -> str:
+    """A value as a YAML scalar: JSON strings are valid double-quoted YAML."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def slugify(text: str) -> str:
@@ -161,13 +167,14 @@ def all_measures(handbook: Handbook) -> list[MeasureRef]:
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
+        # Markdown and HTML output is escaped by default; YAML templates quote with `yaml`.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("md.j2", "html.j2"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, md_block=md_block)
+    env.filters.update(md=md, md_block=md_block, yaml=yaml_scalar)
     return env
 
 
