@@ -28,6 +28,7 @@ from . import aggregates
 from .loader import Chapter, Handbook, Municipality
 from .markers import Marker
 from .model import Kommune, Massnahme, field_info, nested_model
+from .provenance import last_changes
 from .vocabularies import Vocabularies
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -179,8 +180,9 @@ def environment() -> jinja2.Environment:
 
 
 class Renderer:
-    def __init__(self, handbook: Handbook):
+    def __init__(self, handbook: Handbook, changes: dict[Path, dt.date] | None = None):
         self.handbook = handbook
+        self.changes = changes  # last commit date per content file, None without git history
         self.v = handbook.vocabularies
         self.present = Presenter(self.v)
         self.measures = all_measures(handbook)  # computed once per build, used by many pages
@@ -189,8 +191,15 @@ class Renderer:
     def _render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(
             v=self.v, text=self.v.text, label=self.v.label, field=self.v.field_label,
-            present=self.present, **context,
+            present=self.present, changed=self.changed, **context,
         )
+
+    def changed(self, path: Path) -> str:
+        """'zuletzt geändert' of a content file, as readers see it."""
+        if self.changes is None:
+            return self.v.text("ohne_versionsgeschichte")
+        date = self.changes.get(path.resolve())
+        return date.strftime("%d.%m.%Y") if date else self.v.text("keine_angabe")
 
     def block(self, marker_block: str, items: Iterable[Any], **context: Any) -> str:
         return self._render(f"blocks/{marker_block}.md.j2", items=list(items), **context)
@@ -238,7 +247,7 @@ class Renderer:
 
 
 def generate(handbook: Handbook) -> list[GeneratedPage]:
-    return Renderer(handbook).pages()
+    return Renderer(handbook, last_changes(handbook.root)).pages()
 
 
 def write_pages(pages: Iterable[GeneratedPage], folder: Path) -> list[Path]:

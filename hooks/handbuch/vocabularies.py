@@ -24,6 +24,7 @@ SPECIAL_SECTIONS = ("felder", "texte", "kennzahlen")
 # Texts the templates use; a missing one is a content error, not a crash.
 REQUIRED_TEXTS = (
     "keine_angabe", "entfaellt", "ja", "nein", "beispiel_hinweis", "beispiel_kurz", "keine_massnahmen", "bearbeiten",
+    "stand", "zuletzt_geaendert", "ohne_versionsgeschichte",
 )
 
 

@@ -1,0 +1,32 @@
+"""When content files last changed, from git history: one `git log` for all files.
+
+Without git (a zip download, a container without history) the answer is None
+and pages say so instead of failing the build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+
+def last_changes(root: Path) -> dict[Path, dt.date] | None:
+    """Newest commit date of every file below ``root``; None when there is no usable history."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(root), "log", "--format=%x00%cs", "--name-only", "--relative", "--", "."],
+            capture_output=True, text=True, timeout=120, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0 or not result.stdout.strip():
+        return None
+    changes: dict[Path, dt.date] = {}
+    date: dt.date | None = None
+    for line in result.stdout.splitlines():
+        if line.startswith("\0"):
+            date = dt.date.fromisoformat(line[1:].strip())
+        elif line and date is not None:
+            changes.setdefault((root / line).resolve(), date)  # git log lists newest first
+    return changes
