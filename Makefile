@@ -17,7 +17,7 @@ help:
 	@echo "make serve     – Vorschau mit automatischem Neuladen auf http://127.0.0.1:8000"
 	@echo "make generate  – erzeugte Markdown-Seiten nach build/pages/ schreiben"
 	@echo "make new NAME=\"Stadt Beispiel\" – neuen Kommunen-Datensatz anlegen (optional KREIS=…, ART=…)"
-	@echo "make schema    – schemas/kommune.schema.json aus Modell und Vokabularen neu erzeugen"
+	@echo "make schema    – Schema (schemas/) und CONTRIBUTING.md aus Modell und Vokabularen neu erzeugen"
 	@echo "make lock      – Lock-Dateien aus requirements*.in neu erzeugen"
 
 $(BIN)/python:

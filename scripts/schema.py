@@ -1,4 +1,8 @@
-"""Writes schemas/kommune.schema.json from the model and the vocabularies (make schema)."""
+"""Writes the files derived from model and vocabularies: the JSON Schema and CONTRIBUTING.md.
+
+Run with `make schema` after changing the model or content/vocabularies.yml;
+`make validate` and the tests fail while either file is stale.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,21 @@ import sys
 
 import _bootstrap  # noqa: F401
 
-from handbuch.loader import REPOSITORY, content_root, load_vocabularies
+from handbuch.derived import derived_files
+from handbuch.loader import REPOSITORY, load_handbook
 from handbuch.problems import ContentError
-from handbuch.schema import SCHEMA_FILE, schema_text
 
 
 def main() -> int:
-    problems: list = []
-    vocabularies = load_vocabularies(content_root(), problems)
-    if vocabularies is None:
-        print(ContentError(problems).report(), file=sys.stderr)
+    try:
+        handbook = load_handbook()
+    except ContentError as error:
+        print(error.report(), file=sys.stderr)
         return 1
-    target = REPOSITORY / SCHEMA_FILE
-    target.parent.mkdir(exist_ok=True)
-    target.write_text(schema_text(vocabularies), encoding="utf-8")
-    print(f"{SCHEMA_FILE} geschrieben.")
+    for name, text in derived_files(handbook).items():
+        (REPOSITORY / name).parent.mkdir(exist_ok=True)
+        (REPOSITORY / name).write_text(text, encoding="utf-8")
+        print(f"{name} geschrieben.")
     return 0
 
 

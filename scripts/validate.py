@@ -12,29 +12,17 @@ import sys
 
 import _bootstrap  # noqa: F401
 
-from handbuch.loader import REPOSITORY, content_root, load_handbook
-from handbuch.problems import ContentError, Problem
-from handbuch.schema import SCHEMA_FILE, schema_text
-
-
-def _stale_schema(handbook) -> Problem | None:
-    """Extending a vocabulary changes the schema editors use; it must be regenerated with it."""
-    if handbook.root != (REPOSITORY / "content").resolve():
-        return None
-    path = REPOSITORY / SCHEMA_FILE
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
-    if current == schema_text(handbook.vocabularies):
-        return None
-    return Problem(SCHEMA_FILE, 1, 1, None, "Das Schema passt nicht mehr zu Datenmodell und Vokabularen; "
-                   "bitte „make schema“ ausführen und die geänderte Datei mit einreichen.")
+from handbuch.derived import stale_files
+from handbuch.loader import load_handbook
+from handbuch.problems import ContentError
 
 
 def main() -> int:
     try:
         handbook = load_handbook()
-        stale = _stale_schema(handbook)
+        stale = stale_files(handbook)
         if stale:
-            raise ContentError([stale])
+            raise ContentError(stale)
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         if os.environ.get("GITHUB_ACTIONS") == "true":

@@ -25,6 +25,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import aggregates
+from .guide import guide_context
 from .loader import Chapter, Handbook, Municipality
 from .markers import Marker
 from .model import Kommune, Massnahme, field_info, nested_model
@@ -226,6 +227,7 @@ class Renderer:
             GeneratedPage("kennzahlen/index.md", self._render(
                 "kennzahlen.md.j2", figures=aggregates.figures(h), handbook=h), None),
             GeneratedPage("leitfaden/index.md", self._render("leitfaden.md.j2", chapters=h.chapters), None),
+            GeneratedPage("mitwirken.md", self.contributor_guide(), None),
         ]
         for municipality in h.municipalities:
             record = municipality.record
@@ -238,6 +240,9 @@ class Renderer:
             pages.append(GeneratedPage(f"leitfaden/{chapter.slug}.md", self.chapter(chapter), chapter.path))
         return pages
 
+    def contributor_guide(self) -> str:
+        return self._render("mitwirken.md.j2", **guide_context(self.handbook))
+
     def _measure_groups(self) -> list[tuple[str, str, list[MeasureRef]]]:
         groups = []
         for slug, entry in self.v.values("handlungsfelder").items():
@@ -248,6 +253,12 @@ class Renderer:
 
 def generate(handbook: Handbook) -> list[GeneratedPage]:
     return Renderer(handbook, last_changes(handbook.root)).pages()
+
+
+def contributor_guide_file(handbook: Handbook) -> str:
+    """CONTRIBUTING.md: the same text as /mitwirken/, marked as generated."""
+    return ("<!-- Erzeugt aus hooks/handbuch/templates/mitwirken.md.j2 mit „make schema“; "
+            "bitte nicht von Hand bearbeiten. -->\n\n" + Renderer(handbook).contributor_guide())
 
 
 def write_pages(pages: Iterable[GeneratedPage], folder: Path) -> list[Path]:

@@ -1,0 +1,64 @@
+"""The contributor guide (/mitwirken/ and CONTRIBUTING.md), generated so it cannot drift.
+
+The field table comes from the model and the vocabularies; the sample error
+message is produced by the real validator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .loader import SCHEMA_COMMENT, Handbook, parse_record
+from .model import Kommune, field_info, field_paths, nested_model
+from .problems import Problem
+from .vocabularies import Vocabularies
+
+GUIDE_FILE = "CONTRIBUTING.md"
+_CONDITIONAL = {"kreis": "bei kreisangehörigen Städten und Gemeinden", "quellen": "bei echten Kommunen"}
+_SAMPLE_FILE = "content/municipalities/beispielstadt.yml"
+
+
+def _required(path: str) -> str:
+    owner: Any = Kommune
+    *parents, name = path.split(".")
+    for part in parents:
+        owner = nested_model(owner.model_fields[part].annotation)
+    if owner.model_fields[name].is_required():
+        return "ja" if not parents else "ja (je Eintrag)"
+    return _CONDITIONAL.get(path, "")
+
+
+def _allowed(path: str, vocabularies: Vocabularies) -> str:
+    info = field_info(path)
+    names = info[1] if info else []
+    return "; ".join(", ".join(vocabularies.values(name)) for name in names)
+
+
+def fields(vocabularies: Vocabularies) -> list[dict[str, str]]:
+    rows = []
+    for path in field_paths():
+        entry = vocabularies.felder.get(path)
+        rows.append({"path": path, "label": entry.label if entry else path,
+                     "beschreibung": (entry.beschreibung or "") if entry else "",
+                     "required": _required(path), "allowed": _allowed(path, vocabularies)})
+    return rows
+
+
+def sample_error(vocabularies: Vocabularies) -> dict[str, Any]:
+    wrong, right = "fruehe-hilfe", "fruehe-hilfen"
+    text = (f"{SCHEMA_COMMENT}\nname: Beispielstadt\nart: kreisfreie-stadt\nags: \"99000001\"\nbeispiel: true\n"
+            f"massnahmen:\n  - titel: Willkommensbesuche\n    handlungsfeld: {wrong}\n")
+    problems: list[Problem] = []
+    parse_record(text.encode("utf-8"), _SAMPLE_FILE, vocabularies, problems)
+    [problem] = problems
+    return {"wrong": wrong, "right": right, "message": problem.format(), "file": problem.file, "line": problem.line}
+
+
+def guide_context(handbook: Handbook) -> dict[str, Any]:
+    v = handbook.vocabularies
+    used_by: dict[str, list[str]] = {}
+    for path in field_paths():
+        for name in (field_info(path) or (None, []))[1]:
+            used_by.setdefault(name, []).append(path)
+    return {"fields": fields(v), "example": sample_error(v),
+            "vocabularies": [(name, used_by.get(name, []), entries) for name, entries in v.lists.items()]}
