@@ -38,7 +38,8 @@ def test_example_records_carry_a_prominent_notice(real_build):
 
 def test_missing_values_read_keine_angabe_not_nein(real_build):
     essen = text_of(real_build.page("kommunen/essen"))
-    assert "Eigene Steuerungsgruppe keine Angabe" in essen
+    assert "Teilnahme am Förderprogramm keine Angabe" in essen
+    assert "Keine Angaben zu: Koordination, Steuerungsgruppe" in essen
     assert "Praxisentwicklungsprojekt „Monitoring“ ja" in essen
     assert " nein " not in f" {essen} "
 
@@ -96,7 +97,7 @@ def test_nothing_loads_from_a_third_party(real_build):
 @pytest.fixture
 def small(content):
     """Five records with hand-computed answers (see test_key_figures_match_hand_counts)."""
-    base = 'name: {name}\nart: kreisfreie-stadt\nags: "9900000{n}"\nbeispiel: true\n'
+    base = 'name: {name}\nart: kreisfreie-stadt\nags: "0500000{n}"\nquellen: [{{titel: Test}}]\n'
     write_record(content, "a", base.format(name="A", n=1)
                  + "netzwerk:\n  stufe: produktionsnetzwerk\nsteuerungsgruppe:\n  vorhanden: true\n")
     write_record(content, "b", base.format(name="B", n=2)
@@ -105,6 +106,8 @@ def small(content):
                  + "netzwerk:\n  stufe: informationsnetzwerk\nsteuerungsgruppe:\n  vorhanden: true\n")
     write_record(content, "d", base.format(name="D", n=4) + "netzwerk:\n  stufe: kooperationsnetzwerk\n")
     write_record(content, "e", base.format(name="E", n=5))
+    write_record(content, "f", base.format(name="F", n=6).replace("0500000", "9900000") + "beispiel: true\n"
+                 + "netzwerk:\n  stufe: produktionsnetzwerk\n")  # examples never count
     write_chapter(content, "netzwerke", """\
         ---
         title: Netzwerke

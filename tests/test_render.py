@@ -21,6 +21,11 @@ from handbuch.render import generate, md, md_block, measure_anchors, slugify
     ("<b>&amp;", "&lt;b&gt;&amp;amp;"),
     ("Zeile\nzwei", "Zeile zwei"),
     ("{: .x }", "\\{: .x \\}"),
+    ("1. Förderstaffel", "1\\. Förderstaffel"),
+    ("30.06.2017", "30.06.2017"),
+    ("- x", "\\- x"),
+    ("---", "\\---"),
+    ("Rhein-Erft", "Rhein-Erft"),
 ])
 def test_md_escapes_inline_text(raw, expected):
     assert str(md(raw)) == expected
@@ -45,7 +50,8 @@ def test_generate_returns_every_page_without_mkdocs():
     for m in handbook.municipalities:
         page = pages[f"kommunen/{m.slug}.md"]
         assert page.source == m.path and not page.in_nav
-        assert page.markdown.startswith(f"# {md(m.record.name)}\n")
+        suffix = " (Beispiel)" if m.record.beispiel else ""
+        assert page.markdown.startswith(f"# {md(m.record.name)}{suffix}\n\n")
     for c in handbook.chapters:
         assert pages[f"leitfaden/{c.slug}.md"].source == c.path
     assert not any(name.startswith("mkdocs") for name in _imports_of_library())
@@ -67,13 +73,15 @@ def test_generate_script_writes_pages_into_a_folder(tmp_path, content):
 
 
 def test_figures_count_only_answers(content):
-    base = 'name: {0}\nart: kreisfreie-stadt\nags: "9900000{1}"\nbeispiel: {2}\n'
-    write_record(content, "a", base.format("A", 1, "true") + "lvr_angebote: sehr-hilfreich\n")
-    write_record(content, "b", base.format("B", 2, "true") + "lvr_angebote: eher-hilfreich\n")
-    write_record(content, "c", base.format("C", 3, "true") + "lvr_angebote: sehr-hilfreich\n")
-    write_record(content, "d", base.format("D", 4, "true"))
+    real = 'name: {0}\nart: kreisfreie-stadt\nags: "0500000{1}"\nquellen: [{{titel: Test}}]\n'
+    write_record(content, "a", real.format("A", 1) + "lvr_angebote: sehr-hilfreich\n")
+    write_record(content, "b", real.format("B", 2) + "lvr_angebote: eher-hilfreich\n")
+    write_record(content, "c", real.format("C", 3) + "lvr_angebote: sehr-hilfreich\n")
+    write_record(content, "d", real.format("D", 4))
+    write_record(content, "e", 'name: E\nart: kreisfreie-stadt\nags: "99000005"\nbeispiel: true\n'
+                 "lvr_angebote: nicht-hilfreich\n")  # an invented example never counts
     figure = aggregates.figure(load_handbook(content), "lvr_angebote")
-    assert (figure.answered, figure.total, figure.examples) == (3, 4, 3)
+    assert (figure.answered, figure.total) == (3, 4)
     assert [(r.value, r.count, r.percent) for r in figure.rows] == [
         ("sehr-hilfreich", 2, 67), ("eher-hilfreich", 1, 33), ("eher-nicht-hilfreich", 0, 0), ("nicht-hilfreich", 0, 0)]
 
@@ -86,7 +94,8 @@ def test_marker_filters_select_the_right_items(content):
     chapter = pages["leitfaden/k.md"]
     assert chapter.count("[Babybesuche](../kommunen/teststadt.md#massnahme-babybesuche)") == 1
     assert "keine passende Maßnahme" in chapter
-    assert "Basis: 0 von 1 Kommunen mit Angabe" in chapter
+    assert "noch von keiner erfassten Kommune eine belegte Angabe" in chapter
+    assert "**Maßnahmen – Handlungsfeld: Frühe Hilfen**" in chapter
 
 
 @pytest.mark.parametrize(("marker", "wording"), [

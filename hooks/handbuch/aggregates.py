@@ -20,9 +20,8 @@ class Row:
 class Figure:
     key: str  # dotted field path, e.g. "netzwerk.stufe"
     label: str
-    answered: int  # M: municipalities with an answer
-    examples: int  # of those, invented example records
-    total: int  # all municipalities
+    answered: int  # M: real municipalities with an answer
+    total: int  # all real municipalities
     rows: tuple[Row, ...]
 
 
@@ -42,19 +41,23 @@ def _key(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def real_municipalities(handbook: Handbook) -> list:
+    """Invented example records never count: figures describe real municipalities only."""
+    return [m for m in handbook.municipalities if not m.record.beispiel]
+
+
 def figure(handbook: Handbook, path: str) -> Figure:
-    answers = [(value_at(m.record, path), m.record.beispiel) for m in handbook.municipalities]
-    answers = [(a, example) for a, example in answers if a is not None]
+    real = real_municipalities(handbook)
+    answers = [a for a in (value_at(m.record, path) for m in real) if a is not None]
     answered = len(answers)
     counts: dict[str, int] = {}
-    for answer, _ in answers:
+    for answer in answers:
         counts[_key(answer)] = counts.get(_key(answer), 0) + 1
     rows = tuple(
         Row(value, label, counts.get(value, 0), round(100 * counts.get(value, 0) / answered) if answered else 0)
         for value, label in options(handbook, path)
     )
-    return Figure(path, handbook.vocabularies.kennzahlen[path].label, answered,
-                  sum(1 for _, example in answers if example), len(handbook.municipalities), rows)
+    return Figure(path, handbook.vocabularies.kennzahlen[path].label, answered, len(real), rows)
 
 
 def figures(handbook: Handbook) -> tuple[Figure, ...]:

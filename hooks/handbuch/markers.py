@@ -31,6 +31,7 @@ YES_NO = "ja-nein"  # pseudo vocabulary for yes/no filters
 @dataclass(frozen=True)
 class Filter:
     vocabulary: str  # vocabulary the value must come from; YES_NO; or "kennzahlen"
+    field: str  # the record field it reads (its label captions the block)
     values: Callable[[Any], Iterable[object]]  # the item's values; the filter matches if one equals
 
 
@@ -43,27 +44,27 @@ def _yes_no(value: bool | None) -> tuple[str, ...]:
 
 
 MUNICIPALITY_FILTERS: dict[str, Filter] = {
-    "netzwerkstufe": Filter("netzwerkstufen", lambda k: _one(k.netzwerk and k.netzwerk.stufe)),
-    "staffel": Filter("staffeln", lambda k: _one(k.programm and k.programm.staffel)),
-    "art": Filter("arten", lambda k: _one(k.art)),
-    "verortung": Filter("verortungen", lambda k: _one(k.koordination and k.koordination.verortung)),
-    "ausbaustand": Filter("ausbaustaende", lambda k: _one(k.praeventionskette and k.praeventionskette.ausbaustand)),
-    "handlungsfeld": Filter("handlungsfelder", lambda k: {m.handlungsfeld for m in k.massnahmen}),
-    "monitoring": Filter(YES_NO, lambda k: _yes_no(k.programm and k.programm.monitoring_projekt)),
-    "steuerungsgruppe": Filter(YES_NO, lambda k: _yes_no(k.steuerungsgruppe and k.steuerungsgruppe.vorhanden)),
+    "netzwerkstufe": Filter("netzwerkstufen", "netzwerk.stufe", lambda k: _one(k.netzwerk and k.netzwerk.stufe)),
+    "staffel": Filter("staffeln", "programm.staffel", lambda k: _one(k.programm and k.programm.staffel)),
+    "art": Filter("arten", "art", lambda k: _one(k.art)),
+    "verortung": Filter("verortungen", "koordination.verortung", lambda k: _one(k.koordination and k.koordination.verortung)),
+    "ausbaustand": Filter("ausbaustaende", "praeventionskette.ausbaustand", lambda k: _one(k.praeventionskette and k.praeventionskette.ausbaustand)),
+    "handlungsfeld": Filter("handlungsfelder", "massnahmen.handlungsfeld", lambda k: {m.handlungsfeld for m in k.massnahmen}),
+    "monitoring": Filter(YES_NO, "programm.monitoring_projekt", lambda k: _yes_no(k.programm and k.programm.monitoring_projekt)),
+    "steuerungsgruppe": Filter(YES_NO, "steuerungsgruppe.vorhanden", lambda k: _yes_no(k.steuerungsgruppe and k.steuerungsgruppe.vorhanden)),
 }
 
 MEASURE_FILTERS: dict[str, Filter] = {
-    "handlungsfeld": Filter("handlungsfelder", lambda m: _one(m.handlungsfeld)),
-    "lebensphase": Filter("lebensphasen", lambda m: m.lebensphasen or ()),
-    "status": Filter("massnahme_status", lambda m: _one(m.status)),
+    "handlungsfeld": Filter("handlungsfelder", "massnahmen.handlungsfeld", lambda m: _one(m.handlungsfeld)),
+    "lebensphase": Filter("lebensphasen", "massnahmen.lebensphasen", lambda m: m.lebensphasen or ()),
+    "status": Filter("massnahme_status", "massnahmen.status", lambda m: _one(m.status)),
 }
 
 BLOCKS: dict[str, tuple[dict[str, Filter], tuple[str, ...]]] = {
     # block -> (its filters, required filters)
     "kommunen": (MUNICIPALITY_FILTERS, ()),
     "massnahmen": (MEASURE_FILTERS, ()),
-    "kennzahl": ({"frage": Filter("kennzahlen", lambda _: ())}, ("frage",)),
+    "kennzahl": ({"frage": Filter("kennzahlen", "", lambda _: ())}, ("frage",)),
 }
 
 
@@ -80,6 +81,16 @@ class Marker:
 
     def option(self, name: str) -> str | None:
         return dict(self.filters).get(name)
+
+    def caption(self, vocabularies: "Vocabularies") -> list[tuple[str, str]]:
+        """(field label, value label) of each filter, so readers see what a block selects."""
+        specs = BLOCKS[self.block][0]
+        out = []
+        for name, value in self.filters:
+            spec = specs[name]
+            shown = vocabularies.text(value) if spec.vocabulary == YES_NO else vocabularies.label(spec.vocabulary, value)
+            out.append((vocabularies.field_label(spec.field), shown))
+        return out
 
 
 def _allowed(vocabulary: str, vocabularies: "Vocabularies") -> list[str]:

@@ -35,7 +35,7 @@ from .vocabularies import Vocabularies
 TEMPLATES = Path(__file__).parent / "templates"
 
 # Fields the municipality page shows in sections of their own, not in the fact table.
-_OWN_SECTIONS = {"name", "beispiel", "quellen", "kontakt", "beschreibung", "massnahmen"}
+_OWN_SECTIONS = {"name", "beispiel", "stand", "quellen", "kontakt", "beschreibung", "massnahmen"}
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,15 @@ class GeneratedPage:
 _MD_INLINE = re.compile(r"([\\`*_{}\[\]()#+!|])")  # what Python-Markdown (and tables) unescape
 
 
+# What would start a list, or underline a heading, at the beginning of a line.
+_MD_LINE_START = re.compile(r"^(\d+)\.(?=\s|$)|^([-+*])(?=\s|$)|^([-=])(?=[-=]*$)")
+
+
 def md(value: object) -> Markup:
-    """Plain text as inline Markdown: no emphasis, links, HTML or table breaks."""
+    """Plain text as inline Markdown: no emphasis, links, HTML, lists or table breaks."""
     text = " ".join(str(value).split())
     text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\." if m.group(1) else f"\\{m.group(2) or m.group(3)}", text)
     return Markup(str(escape(text)))
 
 
@@ -90,6 +95,13 @@ def measure_anchors(record: Kommune) -> list[str]:
 # --- presentation of values ---------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FactSection:
+    title: str  # "" for the general facts at the top
+    rows: list[tuple[str, str]]  # (field label, display value)
+    empty: bool  # no answer at all: listed in one line instead of a block of "keine Angabe"
+
+
 class Presenter:
     """Turns model values into the labels readers see (all texts from vocabularies.yml)."""
 
@@ -118,16 +130,19 @@ class Presenter:
             return self.v.label(vocabs[0], value)
         return str(value)
 
-    def sections(self, record: Kommune) -> list[tuple[str, list[tuple[str, str]]]]:
-        """(section title, [(field label, display value)]) for every fact of a record."""
+    def kreis(self, record: Kommune) -> str:
+        return self.value("kreis", record.kreis) if record.needs_kreis else self.v.text("entfaellt")
+
+    def sections(self, record: Kommune) -> list[FactSection]:
+        """Every fact of a record, grouped as in the model; sections without any answer are marked empty."""
         general: list[tuple[str, str]] = []
-        sections: list[tuple[str, list[tuple[str, str]]]] = [("", general)]
+        sections: list[FactSection] = [FactSection("", general, False)]
         for name, info in Kommune.model_fields.items():
             if name in _OWN_SECTIONS:
                 continue
             inner = nested_model(info.annotation)
-            if name == "kreis" and not record.needs_kreis:
-                general.append((self.v.field_label(name), self.v.text("entfaellt")))
+            if name == "kreis":
+                general.append((self.v.field_label(name), self.kreis(record)))
                 continue
             if inner is None:
                 general.append((self.v.field_label(name), self.value(name, getattr(record, name))))
@@ -136,7 +151,8 @@ class Presenter:
             rows = [(self.v.field_label(f"{name}.{field}"),
                      self.value(f"{name}.{field}", getattr(sub, field) if sub else None))
                     for field in inner.model_fields]
-            sections.append((self.v.field_label(name), rows))
+            empty = all(value == self.v.text("keine_angabe") for _, value in rows)
+            sections.append(FactSection(self.v.field_label(name), rows, empty))
         return sections
 
     def measure_rows(self, measure: Massnahme) -> list[tuple[str, str]]:
@@ -191,7 +207,7 @@ class Renderer:
 
     def _render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(
-            v=self.v, text=self.v.text, label=self.v.label, field=self.v.field_label,
+            v=self.v, text=self.v.text, label=self.v.label, field=self.v.field_label, short=self.v.short_label,
             present=self.present, changed=self.changed, **context,
         )
 
@@ -206,10 +222,12 @@ class Renderer:
         return self._render(f"blocks/{marker_block}.md.j2", items=list(items), **context)
 
     def expand(self, marker: Marker) -> str:
+        caption = marker.caption(self.v)
         if marker.block == "kommunen":
-            return self.block("kommunen", [m for m in self.handbook.municipalities if marker.matches(m.record)])
+            return self.block("kommunen", [m for m in self.handbook.municipalities if marker.matches(m.record)],
+                              caption=caption)
         if marker.block == "massnahmen":
-            return self.block("massnahmen", [r for r in self.measures if marker.matches(r.measure)])
+            return self.block("massnahmen", [r for r in self.measures if marker.matches(r.measure)], caption=caption)
         return self.block("kennzahl", [aggregates.figure(self.handbook, marker.option("frage") or "")])
 
     def chapter(self, chapter: Chapter) -> str:
@@ -225,7 +243,7 @@ class Renderer:
             GeneratedPage("massnahmen/index.md", self._render(
                 "massnahmen.md.j2", groups=self._measure_groups()), None),
             GeneratedPage("kennzahlen/index.md", self._render(
-                "kennzahlen.md.j2", figures=aggregates.figures(h), handbook=h), None),
+                "kennzahlen.md.j2", figures=aggregates.figures(h), real=len(aggregates.real_municipalities(h))), None),
             GeneratedPage("leitfaden/index.md", self._render("leitfaden.md.j2", chapters=h.chapters), None),
             GeneratedPage("mitwirken.md", self.contributor_guide(), None),
         ]

@@ -15,6 +15,7 @@ class Entry(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
     label: Label
+    kurz: Label | None = None  # short label for table headers
     beschreibung: Label | None = None
 
 
@@ -24,7 +25,8 @@ SPECIAL_SECTIONS = ("felder", "texte", "kennzahlen")
 # Texts the templates use; a missing one is a content error, not a crash.
 REQUIRED_TEXTS = (
     "keine_angabe", "entfaellt", "ja", "nein", "beispiel_hinweis", "beispiel_kurz", "keine_massnahmen", "bearbeiten",
-    "stand", "zuletzt_geaendert", "ohne_versionsgeschichte",
+    "stand", "zuletzt_geaendert", "ohne_versionsgeschichte", "beispiel_markierung", "kommune", "kommunen",
+    "leere_abschnitte",
 )
 
 
@@ -58,6 +60,10 @@ class Vocabularies(BaseModel):
     def field_label(self, path: str) -> str:
         entry = self.felder.get(path)
         return entry.label if entry else path
+
+    def short_label(self, path: str) -> str:
+        entry = self.felder.get(path)
+        return (entry.kurz or entry.label) if entry else path
 
     def text(self, key: str) -> str:
         return self.texte[key]
