@@ -8,12 +8,13 @@ SITE   ?= site
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site test validate serve generate schema new lock clean help
+.PHONY: site test validate serve offline generate schema new lock clean help
 
 help:
 	@echo "make site      – Inhalte prüfen und die Website nach $(SITE)/ bauen"
 	@echo "make test      – alle Tests ausführen"
 	@echo "make validate  – nur die Inhalte prüfen"
+	@echo "make offline   – Offline-Paket dist/handbuch-offline-<datum>.zip bauen (ohne Internet nutzbar)"
 	@echo "make serve     – Vorschau mit automatischem Neuladen auf http://127.0.0.1:8000"
 	@echo "make generate  – erzeugte Markdown-Seiten nach build/pages/ schreiben"
 	@echo "make new NAME=\"Stadt Beispiel\" – neuen Kommunen-Datensatz anlegen (optional KREIS=…, ART=…)"
@@ -43,6 +44,9 @@ validate: $(VENV)/.site-installed
 site: validate
 	$(BIN)/mkdocs build --strict --site-dir $(SITE)
 
+offline: validate node_modules/.installed
+	$(BIN)/python scripts/offline.py
+
 serve: $(VENV)/.site-installed
 	HANDBUCH_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
@@ -56,7 +60,13 @@ new: $(VENV)/.site-installed
 schema: $(VENV)/.site-installed
 	$(BIN)/python scripts/schema.py
 
-test: $(VENV)/.test-installed node_modules/.installed
+# Browser tests drive Debian's chromium (never a browser downloaded by Playwright).
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	@echo "Chromium fehlt: installiere Debians Paket „chromium“ (braucht root-Rechte) …"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: $(VENV)/.test-installed node_modules/.installed $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 lock: | $(BIN)/python

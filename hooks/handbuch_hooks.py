@@ -25,6 +25,24 @@ log = logging.getLogger("mkdocs.hooks.handbuch")
 
 OVERVIEW = "kommunen/index.md"
 GUIDE_INDEX = "leitfaden/index.md"
+# Material's offline search needs the iframe-worker shim; the offline plugin would
+# load it from a CDN. We serve the copy installed from the npm registry instead.
+SHIM_URI = "assets/javascripts/iframe-worker/shim.js"
+SHIM_SOURCE = Path(__file__).resolve().parents[1] / "node_modules" / "iframe-worker" / "shim" / "index.js"
+
+
+def _offline(config: MkDocsConfig) -> bool:
+    plugin = config.plugins.get("material/offline")
+    return bool(plugin and plugin.config.enabled)
+
+
+# Before Material's offline plugin (priority 0), which adds its CDN URL only when
+# no iframe-worker polyfill is listed yet.
+@event_priority(100)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    if _offline(config):
+        config.extra["polyfills"] = [SHIM_URI]
+    return config
 
 
 def on_serve(server, config: MkDocsConfig, builder):
@@ -54,6 +72,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             files.remove(files.src_uris[page.src_uri])
         files.append(generated)
     _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters])
+    if _offline(config):
+        if not SHIM_SOURCE.is_file():
+            raise PluginError("Für das Offline-Paket fehlt iframe-worker aus npm; bitte „npm ci“ ausführen "
+                              "(„make offline“ erledigt das).")
+        files.append(File.generated(config, SHIM_URI, abs_src_path=str(SHIM_SOURCE)))
     return files
 
 

@@ -1,0 +1,77 @@
+"""The offline bundle from file:// and the normal build over http, in real headless chromium."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from browser import browser_page, search, serve
+from conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory) -> Path:
+    """`make offline` into a temp dir, unzipped: returns the folder holding index.html."""
+    work = tmp_path_factory.mktemp("offline")
+    result = subprocess.run([sys.executable, "scripts/offline.py", "--build-dir", str(work / "build"),
+                             "--dist-dir", str(work / "dist")], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [archive] = (work / "dist").glob("handbuch-offline-*.zip")
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(work / "unpacked")
+    [folder] = (work / "unpacked").iterdir()
+    return folder
+
+
+def test_bundle_layout(bundle):
+    assert (bundle / "index.html").is_file() and (bundle / "LIESMICH.txt").is_file()
+    assert (bundle / "search" / "search_index.js").is_file()
+    assert not (bundle / "search" / "search_index.json").exists()
+    assert (bundle / "assets" / "javascripts" / "iframe-worker" / "shim.js").is_file()
+    for html in bundle.rglob("*.html"):
+        assert "unpkg.com" not in html.read_text(encoding="utf-8"), html
+
+
+def test_offline_bundle_navigation_and_search_from_file(bundle):
+    with browser_page("file://") as s:
+        page = s.page
+        page.goto((bundle / "index.html").as_uri())
+        assert "Handbuch Präventionsketten" in page.title()
+        page.get_by_role("link", name="Kommunen", exact=True).first.click()
+        page.wait_for_url("**/kommunen/index.html")
+        page.get_by_role("link", name="Nettetal").first.click()
+        page.wait_for_url("**/kommunen/nettetal.html")
+        assert page.locator("h1").inner_text().startswith("Nettetal")
+
+        results = search(page, "Gesundheitslotsen")
+        assert any("kommunen/beispielstadt.html#massnahme-gesundheitslotsen-in-der-kinderarztpraxis" in r["href"]
+                   for r in results), results
+        page.locator(".md-search-result__item > a", has_text="Gesundheitslotsen").first.click()
+        page.wait_for_url("**/kommunen/beispielstadt.html*")
+        assert page.locator("h1").inner_text().startswith("Beispielstadt")
+
+        results = search(page, "Zukunftswerkstätten")
+        assert any("leitfaden/unterstuetzung-landesjugendamt.html" in r["href"] for r in results), results
+        assert s.outside_requests() == []
+
+
+def test_normal_build_over_http(real_build):
+    with serve(real_build.site) as origin, browser_page(origin) as s:
+        page = s.page
+        page.goto(origin + "/")
+        page.get_by_role("link", name="Leitfaden", exact=True).first.click()
+        page.wait_for_url("**/leitfaden/")
+        results = search(page, "Zukunftswerkstätten")
+        assert any(r["href"].endswith("/leitfaden/unterstuetzung-landesjugendamt/") or
+                   "/leitfaden/unterstuetzung-landesjugendamt/#" in r["href"] for r in results), results
+        results = search(page, "Gesundheitslotsen")
+        hit = next(r for r in results if "/kommunen/beispielstadt/" in r["href"])
+        page.goto(hit["href"])
+        assert page.locator("h1").inner_text().startswith("Beispielstadt")
+        assert s.outside_requests() == []
