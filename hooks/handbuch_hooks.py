@@ -19,6 +19,7 @@ from mkdocs.structure.nav import Navigation
 
 from handbuch.loader import content_root, load_handbook
 from handbuch.problems import ContentError
+from handbuch.provenance import build_info, last_changes
 from handbuch.render import generate
 
 log = logging.getLogger("mkdocs.hooks.handbuch")
@@ -28,6 +29,8 @@ GUIDE_INDEX = "leitfaden/index.md"
 # Material's offline search needs the iframe-worker shim; the offline plugin would
 # load it from a CDN. We serve the copy installed from the npm registry instead.
 SHIM_URI = "assets/javascripts/iframe-worker/shim.js"
+LEGAL_PAGES = [("Barrierefreiheit", "barrierefreiheit.md"), ("Leichte Sprache", "leichte-sprache.md"),
+               ("Mitwirken", "mitwirken.md")]
 SHIM_SOURCE = Path(__file__).resolve().parents[1] / "node_modules" / "iframe-worker" / "shim" / "index.js"
 
 
@@ -62,7 +65,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             log.error(problem.format())
         raise PluginError(f"{len(error.problems)} Problem(e) in den Inhalten; die Website wurde nicht gebaut.") from None
     repository = Path(config.config_file_path).resolve().parent
-    for page in generate(handbook):
+    changes = last_changes(handbook.root)  # one git call for every content file
+    config.extra["provenienz"] = build_info(handbook.root, changes)
+    for page in generate(handbook, changes):
         generated = File.generated(
             config, page.src_uri, content=page.markdown,
             inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
@@ -72,6 +77,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             files.remove(files.src_uris[page.src_uri])
         files.append(generated)
     _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters])
+    # Footer links, resolved here so they follow use_directory_urls (offline: .html).
+    config.extra["rechtliches"] = [(title, files.get_file_from_path(path).url) for title, path in LEGAL_PAGES
+                                   if files.get_file_from_path(path) is not None]
     if _offline(config):
         if not SHIM_SOURCE.is_file():
             raise PluginError("Für das Offline-Paket fehlt iframe-worker aus npm; bitte „npm ci“ ausführen "

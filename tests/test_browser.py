@@ -36,6 +36,8 @@ def test_bundle_layout(bundle):
     assert (bundle / "assets" / "javascripts" / "iframe-worker" / "shim.js").is_file()
     for html in bundle.rglob("*.html"):
         assert "unpkg.com" not in html.read_text(encoding="utf-8"), html
+    footer = (bundle / "kommunen" / "essen.html").read_text(encoding="utf-8")
+    assert 'href="../barrierefreiheit.html"' in footer and "gebaut am" in footer
 
 
 def test_offline_bundle_navigation_and_search_from_file(bundle):

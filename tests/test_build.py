@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from conftest import CONTENT, VALID, run_build, write_chapter, write_record
+from conftest import CONTENT, REPO, VALID, run_build, write_chapter, write_record
 from handbuch.loader import load_handbook
 
 pytestmark = pytest.mark.slow
@@ -201,3 +201,23 @@ def test_german_search_index_is_built(real_build):
     locations = {doc["location"] for doc in index["docs"]}
     assert "kommunen/beispielstadt/#massnahme-willkommensbesuche-fuer-neugeborene" in locations
     assert (real_build.site / "assets" / "javascripts" / "lunr" / "min" / "lunr.de.min.js").exists()
+
+
+def test_footer_tells_content_date_commit_and_build_date(real_build):
+    import datetime as dt
+    import subprocess
+
+    commit = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=REPO,
+                            capture_output=True, text=True).stdout.strip()
+    footer = real_build.page("kommunen/essen")
+    footer = footer[footer.index('class="md-copyright"'):]
+    today = dt.date.today().strftime("%d.%m.%Y")
+    assert "Inhalte vom " in footer and f"gebaut am {today}" in footer
+    assert f"Version {commit}" in footer
+    assert 'href="../../barrierefreiheit/"' in footer and 'href="../../leichte-sprache/"' in footer
+    assert "Made with" not in footer
+
+
+def test_legal_pages_exist(real_build):
+    assert "Barrieren melden" in real_build.page("barrierefreiheit")
+    assert "Präventions-Kette" in real_build.page("leichte-sprache")

@@ -8,7 +8,29 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What the footer of every page says about the build."""
+
+    content_date: dt.date | None  # newest commit touching the content
+    commit: str | None  # short hash of the checked-out commit
+    build_date: dt.date
+
+
+def build_info(root: Path, changes: dict[Path, dt.date] | None) -> BuildInfo:
+    commit = None
+    try:
+        result = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=10", "HEAD"],
+                                capture_output=True, text=True, timeout=30, check=False)
+        if result.returncode == 0:
+            commit = result.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return BuildInfo(max(changes.values()) if changes else None, commit, dt.date.today())
 
 
 def last_changes(root: Path) -> dict[Path, dt.date] | None:

@@ -269,8 +269,12 @@ class Renderer:
         return groups
 
 
-def generate(handbook: Handbook) -> list[GeneratedPage]:
-    return Renderer(handbook, last_changes(handbook.root)).pages()
+_UNSET: Any = object()
+
+
+def generate(handbook: Handbook, changes: dict[Path, dt.date] | None = _UNSET) -> list[GeneratedPage]:
+    """All generated pages; ``changes`` (from provenance.last_changes) is looked up when not given."""
+    return Renderer(handbook, last_changes(handbook.root) if changes is _UNSET else changes).pages()
 
 
 def contributor_guide_file(handbook: Handbook) -> str:

@@ -1,0 +1,56 @@
+"""Keyboard only: skip link, search and table links work with Tab and Enter."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import browser_page, serve
+
+pytestmark = pytest.mark.slow
+
+
+def focused(page) -> dict:
+    return page.evaluate("() => { const e = document.activeElement;"
+                         " return {tag: e.tagName, text: (e.textContent || '').trim(), href: e.href || '',"
+                         " cls: e.className || '', name: e.name || ''} }")
+
+
+def test_skip_link_is_the_first_tab_stop_and_jumps_to_the_content(real_build):
+    with serve(real_build.site) as origin, browser_page(origin) as s:
+        page = s.page
+        page.goto(origin + "/kommunen/")
+        page.keyboard.press("Tab")
+        first = focused(page)
+        assert "md-skip" in first["cls"] and first["text"] == "Zum Inhalt", first
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => location.hash.length > 1")
+        assert page.evaluate("() => !!document.querySelector(location.hash)")
+
+
+def test_search_by_keyboard(real_build):
+    with serve(real_build.site) as origin, browser_page(origin) as s:
+        page = s.page
+        page.goto(origin + "/")
+        page.keyboard.press("/")  # Material's shortcut focuses the search box
+        assert focused(page)["name"] == "query"
+        page.keyboard.type("Gesundheitslotsen", delay=30)
+        page.wait_for_selector(".md-search-result__item")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/kommunen/beispielstadt/**")
+        assert page.locator("h1").inner_text().startswith("Beispielstadt")
+
+
+def test_table_links_are_reachable_with_tab_and_open_with_enter(real_build):
+    with serve(real_build.site) as origin, browser_page(origin) as s:
+        page = s.page
+        page.goto(origin + "/kommunen/")
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if focused(page)["text"] == "Nettetal":
+                break
+        else:
+            pytest.fail("the Nettetal link in the table was never focused")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/kommunen/nettetal/")
+        assert page.locator("h1").inner_text().startswith("Nettetal")
