@@ -48,7 +48,7 @@ offline: validate node_modules/.installed
 	$(BIN)/python scripts/offline.py
 
 serve: $(VENV)/.site-installed
-	HANDBUCH_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	HANDBUCH_PDF=false HANDBUCH_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 generate: $(VENV)/.site-installed
 	$(BIN)/python scripts/generate.py build/pages
@@ -66,7 +66,11 @@ $(CHROMIUM):
 	@echo "Chromium fehlt: installiere Debians Paket „chromium“ (braucht root-Rechte) …"
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: $(VENV)/.test-installed node_modules/.installed $(CHROMIUM)
+# The PDF tests read the text back with poppler's pdftotext.
+/usr/bin/pdftotext:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
+
+test: $(VENV)/.test-installed node_modules/.installed $(CHROMIUM) /usr/bin/pdftotext
 	$(BIN)/python -m pytest
 
 lock: | $(BIN)/python

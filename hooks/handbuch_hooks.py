@@ -9,6 +9,7 @@ import time.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -18,6 +19,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
 from handbuch.loader import content_root, load_handbook
+from handbuch.pdf import PDF_URI, guide_pdf
 from handbuch.problems import ContentError
 from handbuch.provenance import build_info, last_changes
 from handbuch.render import generate
@@ -66,8 +68,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         raise PluginError(f"{len(error.problems)} Problem(e) in den Inhalten; die Website wurde nicht gebaut.") from None
     repository = Path(config.config_file_path).resolve().parent
     changes = last_changes(handbook.root)  # one git call for every content file
-    config.extra["provenienz"] = build_info(handbook.root, changes)
-    for page in generate(handbook, changes):
+    info = config.extra["provenienz"] = build_info(handbook.root, changes)
+    # The PDF takes seconds; `make serve` switches it off (HANDBUCH_PDF=false) to reload fast.
+    config.extra["pdf"] = PDF_URI if os.environ.get("HANDBUCH_PDF", "true") != "false" else None
+    for page in generate(handbook, changes, pdf=config.extra["pdf"]):
         generated = File.generated(
             config, page.src_uri, content=page.markdown,
             inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
@@ -80,6 +84,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # Footer links, resolved here so they follow use_directory_urls (offline: .html).
     config.extra["rechtliches"] = [(title, files.get_file_from_path(path).url) for title, path in LEGAL_PAGES
                                    if files.get_file_from_path(path) is not None]
+    if config.extra["pdf"]:
+        files.append(File.generated(config, PDF_URI, content=guide_pdf(handbook, info, config.site_url or "", changes)))
     if _offline(config):
         if not SHIM_SOURCE.is_file():
             raise PluginError("Für das Offline-Paket fehlt iframe-worker aus npm; bitte „npm ci“ ausführen "

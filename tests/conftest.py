@@ -26,9 +26,9 @@ class Build:
         return (self.site / url_path / "index.html").read_text(encoding="utf-8")
 
 
-def run_build(site: Path, content: Path | None = None, *extra: str) -> Build:
-    """Run the real `mkdocs build --strict` of this repository into ``site``."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def run_build(site: Path, content: Path | None = None, *extra: str, pdf: bool = False) -> Build:
+    """Run the real `mkdocs build --strict` of this repository into ``site`` (the PDF only when asked)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBUCH_PDF": "true" if pdf else "false"}
     env.pop("HANDBUCH_CONTENT", None)
     if content is not None:
         env["HANDBUCH_CONTENT"] = str(content)
@@ -42,7 +42,7 @@ def run_build(site: Path, content: Path | None = None, *extra: str) -> Build:
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory) -> Build:
     """The shipped content, built once per test session."""
-    build = run_build(tmp_path_factory.mktemp("real") / "site")
+    build = run_build(tmp_path_factory.mktemp("real") / "site", pdf=True)
     assert build.returncode == 0, build.output
     return build
 

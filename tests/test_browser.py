@@ -34,6 +34,7 @@ def test_bundle_layout(bundle):
     assert (bundle / "search" / "search_index.js").is_file()
     assert not (bundle / "search" / "search_index.json").exists()
     assert (bundle / "assets" / "javascripts" / "iframe-worker" / "shim.js").is_file()
+    assert (bundle / "downloads" / "praxisleitfaden.pdf").is_file()
     for html in bundle.rglob("*.html"):
         assert "unpkg.com" not in html.read_text(encoding="utf-8"), html
     footer = (bundle / "kommunen" / "essen.html").read_text(encoding="utf-8")
@@ -77,3 +78,17 @@ def test_normal_build_over_http(real_build):
         page.goto(hit["href"])
         assert page.locator("h1").inner_text().startswith("Beispielstadt")
         assert s.outside_requests() == []
+
+
+def test_print_stylesheet_hides_navigation_and_prints_link_targets(real_build):
+    with serve(real_build.site) as origin, browser_page(origin) as s:
+        page = s.page
+        page.goto(origin + "/kommunen/beispielstadt/")
+        page.emulate_media(media="print")
+        hidden = page.evaluate("() => ['.md-header', '.md-sidebar--primary', '.md-footer', '.md-tabs']"
+                               ".map(q => document.querySelector(q)).filter(Boolean)"
+                               ".every(e => getComputedStyle(e).display === 'none')")
+        assert hidden
+        after = page.evaluate("() => getComputedStyle(document.querySelector("
+                              "'.md-typeset a[href^=\"https://example.org/willkommensbesuche\"]'), '::after').content")
+        assert "https://example.org/willkommensbesuche" in after

@@ -197,8 +197,9 @@ def environment() -> jinja2.Environment:
 
 
 class Renderer:
-    def __init__(self, handbook: Handbook, changes: dict[Path, dt.date] | None = None):
+    def __init__(self, handbook: Handbook, changes: dict[Path, dt.date] | None = None, pdf: str | None = None):
         self.handbook = handbook
+        self.pdf = pdf  # site path of the guide's PDF, when the build makes one
         self.changes = changes  # last commit date per content file, None without git history
         self.v = handbook.vocabularies
         self.present = Presenter(self.v)
@@ -244,7 +245,8 @@ class Renderer:
                 "massnahmen.md.j2", groups=self._measure_groups()), None),
             GeneratedPage("kennzahlen/index.md", self._render(
                 "kennzahlen.md.j2", figures=aggregates.figures(h), real=len(aggregates.real_municipalities(h))), None),
-            GeneratedPage("leitfaden/index.md", self._render("leitfaden.md.j2", chapters=h.chapters), None),
+            GeneratedPage("leitfaden/index.md", self._render("leitfaden.md.j2", chapters=h.chapters, pdf=self.pdf),
+                          None),
             GeneratedPage("mitwirken.md", self.contributor_guide(), None),
         ]
         for municipality in h.municipalities:
@@ -272,9 +274,10 @@ class Renderer:
 _UNSET: Any = object()
 
 
-def generate(handbook: Handbook, changes: dict[Path, dt.date] | None = _UNSET) -> list[GeneratedPage]:
+def generate(handbook: Handbook, changes: dict[Path, dt.date] | None = _UNSET,
+             pdf: str | None = None) -> list[GeneratedPage]:
     """All generated pages; ``changes`` (from provenance.last_changes) is looked up when not given."""
-    return Renderer(handbook, last_changes(handbook.root) if changes is _UNSET else changes).pages()
+    return Renderer(handbook, last_changes(handbook.root) if changes is _UNSET else changes, pdf).pages()
 
 
 def contributor_guide_file(handbook: Handbook) -> str:

@@ -1,0 +1,69 @@
+"""The practice guide as one PDF: title page, contents with page numbers, running chapter headers.
+
+Rendered with WeasyPrint (CSS paged media: `string-set` for the running header,
+`target-counter` for the page numbers in the contents), from the same expanded
+chapters as the site. Nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import markdown
+from markupsafe import Markup
+
+from .loader import Handbook
+from .provenance import BuildInfo
+from .render import Renderer, environment, slugify
+
+PDF_URI = "downloads/praxisleitfaden.pdf"
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _rewrite_links(text: str, chapter_slugs: set[str], site_url: str) -> str:
+    """Chapter links point into the PDF; links to other pages go to the published site."""
+    def target(match: re.Match[str]) -> str:
+        url = match.group(1)
+        if re.match(r"^[a-z]+:", url) or url.startswith("#"):
+            return match.group(0)
+        path, _, anchor = url.partition("#")
+        if "/" not in path and path.removesuffix(".md") in chapter_slugs:
+            slug = path.removesuffix(".md")
+            return f"](#{slug}{'--' + anchor if anchor else ''})"
+        page = re.sub(r"(^|/)index\.md$", r"\1", path.removeprefix("../")).removesuffix(".md")
+        page = page + "/" if page and not page.endswith("/") else page
+        return f"]({site_url.rstrip('/')}/{page}{'#' + anchor if anchor else ''})"
+    return _LINK.sub(target, text)
+
+
+def _chapter_html(text: str, slug: str) -> str:
+    converter = markdown.Markdown(
+        extensions=["admonition", "attr_list", "def_list", "tables", "toc"],
+        extension_configs={"toc": {"slugify": lambda value, sep: f"{slug}--{slugify(value)}"}},
+    )
+    # Front matter and the H1 are rendered by the PDF template itself.
+    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.DOTALL)
+    text = re.sub(r"^# .*\n", "", text, count=1, flags=re.MULTILINE)
+    return converter.convert(text)
+
+
+def guide_html(handbook: Handbook, info: BuildInfo, site_url: str, changes: Any = None) -> str:
+    renderer = Renderer(handbook, changes)
+    slugs = {c.slug for c in handbook.chapters}
+    chapters = [{"slug": c.slug, "title": c.meta.title,
+                 "html": Markup(_chapter_html(_rewrite_links(renderer.chapter(c), slugs, site_url), c.slug))}
+                for c in handbook.chapters]
+    return environment().get_template("pdf.html.j2").render(
+        chapters=chapters, info=info, site_url=site_url, today=dt.date.today())
+
+
+def _no_network(url: str, *args: Any, **kwargs: Any) -> dict:
+    raise ValueError(f"PDF rendering fetches nothing from outside: {url}")
+
+
+def guide_pdf(handbook: Handbook, info: BuildInfo, site_url: str, changes: Any = None) -> bytes:
+    from weasyprint import HTML  # imported here: only builds that make the PDF need it
+
+    return HTML(string=guide_html(handbook, info, site_url, changes), url_fetcher=_no_network).write_pdf()
