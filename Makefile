@@ -8,13 +8,14 @@ SITE   ?= site
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site test validate serve offline generate schema new lock clean help
+.PHONY: site test validate serve offline pdf generate schema new lock clean help
 
 help:
 	@echo "make site      – Inhalte prüfen und die Website nach $(SITE)/ bauen"
 	@echo "make test      – alle Tests ausführen"
 	@echo "make validate  – nur die Inhalte prüfen"
 	@echo "make offline   – Offline-Paket dist/handbuch-offline-<datum>.zip bauen (ohne Internet nutzbar)"
+	@echo "make pdf       – den Praxisleitfaden als PDF nach dist/ schreiben"
 	@echo "make serve     – Vorschau mit automatischem Neuladen auf http://127.0.0.1:8000"
 	@echo "make generate  – erzeugte Markdown-Seiten nach build/pages/ schreiben"
 	@echo "make new NAME=\"Stadt Beispiel\" – neuen Kommunen-Datensatz anlegen (optional KREIS=…, ART=…)"
@@ -44,6 +45,9 @@ validate: $(VENV)/.site-installed
 site: validate
 	$(BIN)/mkdocs build --strict --site-dir $(SITE)
 
+pdf: validate
+	$(BIN)/python scripts/pdf.py
+
 offline: validate node_modules/.installed
 	$(BIN)/python scripts/offline.py
 
@@ -60,15 +64,18 @@ new: $(VENV)/.site-installed
 schema: $(VENV)/.site-installed
 	$(BIN)/python scripts/schema.py
 
-# Browser tests drive Debian's chromium (never a browser downloaded by Playwright).
+# Browser tests drive Debian's chromium (never a browser downloaded by Playwright);
+# CHROMIUM=/path selects another installed Chromium (tests read HANDBUCH_CHROMIUM).
 CHROMIUM ?= /usr/bin/chromium
+export HANDBUCH_CHROMIUM := $(CHROMIUM)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 $(CHROMIUM):
 	@echo "Chromium fehlt: installiere Debians Paket „chromium“ (braucht root-Rechte) …"
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
 # The PDF tests read the text back with poppler's pdftotext.
 /usr/bin/pdftotext:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils
 
 test: $(VENV)/.test-installed node_modules/.installed $(CHROMIUM) /usr/bin/pdftotext
 	$(BIN)/python -m pytest

@@ -1,0 +1,36 @@
+"""Schreibt den Praxisleitfaden als PDF nach dist/ (make pdf).
+
+The same PDF that every full build publishes under /downloads/praxisleitfaden.pdf.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+
+import _bootstrap  # noqa: F401
+
+from handbuch.loader import REPOSITORY, load_handbook
+from handbuch.pdf import guide_pdf
+from handbuch.problems import ContentError
+from handbuch.provenance import build_info, last_changes
+
+
+def main() -> int:
+    try:
+        handbook = load_handbook()
+    except ContentError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    changes = last_changes(handbook.root)
+    site_url = os.environ.get("HANDBUCH_SITE_URL", "https://handbuch-praeventionsketten.github.io/handbuch/")
+    target = REPOSITORY / "dist" / f"praxisleitfaden-{dt.date.today().isoformat()}.pdf"
+    target.parent.mkdir(exist_ok=True)
+    target.write_bytes(guide_pdf(handbook, build_info(handbook.root, changes), site_url, changes))
+    print(f"PDF: {target.relative_to(REPOSITORY)} ({target.stat().st_size // 1024} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
