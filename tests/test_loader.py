@@ -183,3 +183,35 @@ def test_records_must_start_with_the_schema_line(content):
     write_record(content, "teststadt", VALID, schema_line=False)
     p = only(content)
     assert p.line == 1 and "# yaml-language-server: $schema=../../schemas/kommune.schema.json" in p.message
+
+
+TRAPS = [
+    # (file content after the schema line, line, wording)
+    ("", 1, "Die Datei ist leer."),
+    ("name: Teststadt\nname: Zweitstadt\n", 3, "Der Schlüssel „name“ steht doppelt (Zeile 2 und Zeile 3)"),
+    ("name: Teststadt\nprogramm:\n\tstaffel: 1\n", 4, "Tabulator zum Einrücken"),
+    ('name: "Teststadt\nart: kreis\n', 2, "schließendes Anführungszeichen"),
+    ("name: Teststadt\nstand: 2016-13-45\n", 3, "„2016-13-45“ ist kein gültiger Wert; erwartet: Datum"),
+    ("name: !!python/object/apply:os.system ['true']\n", 2, "„!!python/object/apply:os.system“ ist nicht erlaubt"),
+    ("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", 2, "Anker und Verweise"),
+    ("- name: Teststadt\n", 1, "keine Liste"),
+]
+
+
+@pytest.mark.parametrize(("body", "line", "wording"), TRAPS)
+def test_yaml_traps_name_file_line_and_wording(content, body, line, wording):
+    write_record(content, "teststadt", body)
+    p = only(content)
+    assert p.file.endswith("municipalities/teststadt.yml") and p.line == line and wording in p.message, p.format()
+
+
+def test_non_utf8_and_bom_and_oversized_files(content):
+    folder = content / "municipalities"
+    schema = b"# yaml-language-server: $schema=../../schemas/kommune.schema.json\n"
+    (folder / "latin.yml").write_bytes(schema + b"name: K\xf6ln\n")
+    (folder / "bom.yml").write_bytes(b"\xef\xbb\xbf" + schema + b"name: X\n")
+    (folder / "gross.yml").write_bytes(schema + b"beschreibung: " + b"x" * 300_000 + b"\n")
+    found = {p.file.rsplit("/", 1)[-1]: p for p in problems(content)}
+    assert found["latin.yml"].line == 2 and "nicht UTF-8-kodiert (ungültiges Byte 0xF6)" in found["latin.yml"].message
+    assert found["bom.yml"].line == 1 and "Byte-Order-Markierung (BOM)" in found["bom.yml"].message
+    assert "zu groß" in found["gross.yml"].message

@@ -150,14 +150,14 @@ def _check_slug(path: Path, problems: list[Problem]) -> bool:
 def parse_record(raw: bytes, file: str, vocabularies: Vocabularies,
                  problems: list[Problem]) -> tuple[Kommune, Document] | None:
     """One record file's bytes -> a validated record, or None with its problems appended."""
-    if not SCHEMA_LINE.match(raw):
-        problems.append(Problem(file, 1, 1, None, "Die erste Zeile muss den Verweis auf das Schema enthalten, "
-                                f"damit Editoren beim Tippen helfen: {SCHEMA_COMMENT}"))
-        return None
     try:
         document = load_document(raw)
     except YamlProblem as error:
         problems.append(Problem(file, error.line, error.column, error.field, error.message))
+        return None
+    if not SCHEMA_LINE.match(raw):
+        problems.append(Problem(file, 1, 1, None, "Die erste Zeile muss den Verweis auf das Schema enthalten, "
+                                f"damit Editoren beim Tippen helfen: {SCHEMA_COMMENT}"))
         return None
     record = _validate(Kommune, document.data, document, file, problems, {"vocabularies": vocabularies})
     if record is None:
