@@ -20,14 +20,15 @@ def test_values_keep_their_yaml_1_2_types_and_positions():
     doc = load_document(b"name: Bergheim\nags: '05362008'\nantwort: no\nja: true\nstand: 2017-06-30\nvzae: 0.5\n")
     assert doc.data == {"name": "Bergheim", "ags": "05362008", "antwort": "no", "ja": True,
                         "stand": dt.date(2017, 6, 30), "vzae": 0.5}
-    assert doc.positions[("stand",)].line == 5
+    assert doc.position(("stand",)).line == 5
+    assert doc.value_position(("stand",)).column == 8 and doc.value_position(("ags",)).source == "05362008"
     assert doc.position(("stand", "missing", 3)).line == 5
 
 
 def test_unquoted_ags_is_a_number_not_a_silently_changed_string():
     doc = load_document(b"ags: 05362008\n")
     assert doc.data["ags"] == 5362008
-    assert doc.positions[("ags",)].line == 1
+    assert doc.position(("ags",)).line == 1 and doc.value_position(("ags",)).source == "05362008"
 
 
 def test_duplicate_keys_name_both_lines():

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +18,7 @@ from .messages import problems_at, problems_from_validation
 from .model import Kommune, field_info, field_paths
 from .problems import ContentError, Problem, display_path
 from .vocabularies import REQUIRED_TEXTS, SLUG_PATTERN, Vocabularies
-from .yamlsafe import Document, YamlProblem, load_document
+from .yamlsafe import Document, Position, YamlProblem, load_document
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/kommune.schema.json"
@@ -173,7 +176,7 @@ def parse_record(raw: bytes, file: str, vocabularies: Vocabularies,
 def load_municipalities(root: Path, vocabularies: Vocabularies, problems: list[Problem]) -> list[Municipality]:
     folder = root / "municipalities"
     found: list[Municipality] = []
-    documents: dict[str, Document] = {}
+    positions: dict[str, dict[str, Position]] = {}  # of "ags" and "name", for duplicate messages
     for path in sorted(folder.glob("*")):
         if path.name.startswith(".") or path.is_dir():
             continue
@@ -192,12 +195,12 @@ def load_municipalities(root: Path, vocabularies: Vocabularies, problems: list[P
         parsed = parse_record(raw, display_path(path), vocabularies, problems)
         if parsed is not None:
             found.append(Municipality(path.stem, path, parsed[0]))
-            documents[path.stem] = parsed[1]
-    problems.extend(_duplicates(found, documents))
+            positions[path.stem] = {field: parsed[1].position((field,)) for field in ("ags", "name")}
+    problems.extend(_duplicates(found, positions))
     return sorted(found, key=lambda m: (m.record.name.casefold(), m.slug))
 
 
-def _duplicates(found: list[Municipality], documents: dict[str, Document]) -> list[Problem]:
+def _duplicates(found: list[Municipality], positions: dict[str, dict[str, Position]]) -> list[Problem]:
     problems: list[Problem] = []
     for field, key in (("ags", lambda m: m.record.ags), ("name", lambda m: m.record.name.casefold())):
         first: dict[str, Municipality] = {}
@@ -205,7 +208,7 @@ def _duplicates(found: list[Municipality], documents: dict[str, Document]) -> li
             value = key(municipality)
             if value in first:
                 other = first[value]
-                position = documents[municipality.slug].position((field,))
+                position = positions[municipality.slug][field]
                 problems.append(Problem(display_path(municipality.path), position.line, position.column, field,
                                         f"„{getattr(municipality.record, field)}“ steht schon in "
                                         f"{display_path(other.path)}; jede Kommune darf nur einmal vorkommen."))
@@ -233,14 +236,11 @@ def load_chapters(root: Path, vocabularies: Vocabularies, problems: list[Problem
             problems.append(Problem(file, 1, 1, None, "Kapitel beginnen mit einem Kopf zwischen zwei Zeilen „---“ "
                                     "(title, order, description)."))
             continue
-        try:
-            document = load_document(match.group(1).encode("utf-8"))
+        try:  # the front matter starts one line below the opening "---"
+            document = load_document(match.group(1).encode("utf-8"), line_offset=1)
         except YamlProblem as error:
-            problems.append(Problem(file, error.line + 1, error.column, error.field, error.message))
+            problems.append(Problem(file, error.line, error.column, error.field, error.message))
             continue
-        # Positions inside the front matter are one line below the opening "---".
-        for table in (document.positions, document.values):
-            table.update({k: type(v)(v.line + 1, v.column, v.source) for k, v in table.items()})
         meta = _validate(ChapterMeta, document.data, document, file, problems)
         if meta is None:
             continue
@@ -253,9 +253,26 @@ def load_chapters(root: Path, vocabularies: Vocabularies, problems: list[Problem
     return sorted(chapters, key=lambda c: (c.meta.order, c.slug))
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Loading builds hundreds of thousands of small, cycle-free objects; the cyclic
+    collector walking them would cost more than the parsing itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_handbook(root: Path | None = None) -> Handbook:
     """Load and validate everything under the content root; raise ContentError with all problems."""
-    root = root or content_root()
+    with paused_gc():
+        return _load_handbook(root or content_root())
+
+
+def _load_handbook(root: Path) -> Handbook:
     problems: list[Problem] = []
     if not (root / "municipalities").is_dir():
         raise ContentError([Problem(display_path(root), 1, 1, None,

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import gc
 import math
 import re
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -32,7 +31,26 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Composer only; its resolver follows the YAML 1.2 core schema plus dates."""
+    """Composer only; its resolver follows the YAML 1.2 core schema plus dates.
+
+    `resolve` is called for every scalar; PyYAML's generic version (with path
+    resolvers we do not use) costs as much as the C parser, so it is slimmed here.
+    """
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
 
 _Loader.yaml_implicit_resolvers = {}
@@ -51,6 +69,7 @@ for _tag, _pattern, _first in [
     _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
 
 _T = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP = _T + "str", _T + "seq", _T + "map"
 _SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
 TYPE_NAMES = {
@@ -72,23 +91,51 @@ class Position:
     source: str | None = None  # the scalar as written, for messages
 
 
+def _position(node: Node, line_offset: int) -> Position:
+    mark = node.start_mark
+    return Position(mark.line + 1 + line_offset, mark.column + 1,
+                    node.value if isinstance(node, ScalarNode) else None)
+
+
 @dataclass
 class Document:
-    """Plain data plus where each value (or mapping key) stands in the file."""
+    """Plain data plus the composed node tree, which answers "where is this?" only when asked.
+
+    Positions are looked up lazily (errors are rare); building a position table for
+    every node would cost more than parsing.
+    """
 
     data: Any
-    positions: dict[tuple[Hashable, ...], Position] = field(default_factory=dict)  # keys, list items
-    values: dict[tuple[Hashable, ...], Position] = field(default_factory=dict)  # values of mapping keys
+    root: Node
+    line_offset: int = 0  # e.g. front matter starts one line below "---"
+
+    def _find(self, loc: tuple[Hashable, ...]) -> tuple[Node | None, Node, int]:
+        """(key node, value node, depth reached) for the longest existing prefix of ``loc``."""
+        key_node, node = None, self.root
+        for depth, part in enumerate(loc):
+            if isinstance(node, MappingNode):
+                pair = next(((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == str(part)),
+                            None)
+                if pair is None:
+                    return key_node, node, depth
+                key_node, node = pair
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                key_node, node = None, node.value[part]
+            else:
+                return key_node, node, depth
+        return key_node, node, len(loc)
 
     def position(self, loc: tuple[Hashable, ...]) -> Position:
-        """The position of ``loc`` (its key) or of its nearest parent that exists."""
-        while loc not in self.positions and loc:
-            loc = loc[:-1]
-        return self.positions.get(loc, Position(1, 1))
+        """Where ``loc`` is written: its key (or list item), else its nearest existing parent."""
+        key_node, node, _ = self._find(loc)
+        return _position(key_node or node, self.line_offset)
 
     def value_position(self, loc: tuple[Hashable, ...]) -> Position:
-        """Where the value at ``loc`` is written (with its source text), else its key."""
-        return self.values.get(loc) or self.position(loc)
+        """Where the value at ``loc`` is written, with its source text; else as `position`."""
+        key_node, node, depth = self._find(loc)
+        if depth == len(loc):
+            return _position(node, self.line_offset)
+        return _position(key_node or node, self.line_offset)
 
 
 class YamlProblem(Exception):
@@ -99,10 +146,12 @@ class YamlProblem(Exception):
         self.line, self.column, self.message, self.field = line, column, message, field
 
 
-def _pos(node: Node) -> Position:
-    mark = node.start_mark
-    source = node.value if isinstance(node, ScalarNode) else None
-    return Position(mark.line + 1, mark.column + 1, source)
+class _NodeProblem(Exception):
+    """Raised while building; turned into a YamlProblem once the node's path is known."""
+
+    def __init__(self, node: Node, message: str):
+        super().__init__(message)
+        self.node, self.message = node, message
 
 
 def _dotted(path: tuple[Hashable, ...]) -> str | None:
@@ -112,123 +161,112 @@ def _dotted(path: tuple[Hashable, ...]) -> str | None:
     return out or None
 
 
+def _path_to(root: Node, target: Node) -> tuple[Hashable, ...]:
+    """The data path of ``target`` below ``root`` (for messages; walks the tree once)."""
+    stack: list[tuple[Node, tuple[Hashable, ...]]] = [(root, ())]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                if key_node is target:
+                    return path + (getattr(key_node, "value", "?"),)
+                stack.append((value_node, path + (getattr(key_node, "value", "?"),)))
+        elif isinstance(node, SequenceNode):
+            stack.extend((child, path + (index,)) for index, child in enumerate(node.value))
+    return ()
+
+
 _SCALAR_KINDS = {"int": "ganze Zahl", "float": "Zahl", "bool": "Wahrheitswert (true/false)",
                  "timestamp": "Datum (JJJJ-MM-TT, z. B. 2017-06-30)", "null": "leerer Wert"}
 
 
-def _convert(kind: str, text: str) -> Any:
-    if kind == "str":
-        return text
-    if kind == "null":
-        return None
-    if kind == "bool":
-        if text.lower() not in ("true", "false"):
-            raise ValueError(text)
-        return text.lower() == "true"
-    if kind == "int":
-        return int(text, 0) if text.startswith(("0o", "0x")) else int(text, 10)
-    if kind == "float":
-        lowered = text.lower()
-        if lowered.lstrip("+-") == ".inf":
-            return -math.inf if lowered.startswith("-") else math.inf
-        return math.nan if lowered == ".nan" else float(text)
-    year, month, day = (int(p) for p in text.split("-"))  # timestamp: dates only
+def _bool(text: str) -> bool:
+    lowered = text.lower()
+    if lowered not in ("true", "false"):
+        raise ValueError(text)
+    return lowered == "true"
+
+
+def _int(text: str) -> int:
+    return int(text, 0) if text.startswith(("0o", "0x")) else int(text, 10)
+
+
+def _float(text: str) -> float:
+    lowered = text.lower()
+    if lowered.lstrip("+-") == ".inf":
+        return -math.inf if lowered.startswith("-") else math.inf
+    return math.nan if lowered == ".nan" else float(text)
+
+
+def _date(text: str) -> dt.date:
+    year, month, day = (int(p) for p in text.split("-"))  # timestamps: dates only
     return dt.date(year, month, day)
 
 
-def _scalar(node: ScalarNode, path: tuple[Hashable, ...]) -> Any:
-    # Quoted scalars resolve to str; "!" is the non-specific tag of a quoted value.
-    tag = _T + "str" if node.tag == "!" else node.tag
-    if tag not in _SCALAR_TAGS:
-        raise _bad_tag(node, path)
-    kind = tag[len(_T):]
+_CONVERTERS = {_T + "null": lambda _: None, _T + "bool": _bool, _T + "int": _int, _T + "float": _float,
+               _T + "timestamp": _date}
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag = node.tag
+    if tag == _STR or tag == "!":  # "!" is the non-specific tag of a quoted value
+        return node.value
+    convert = _CONVERTERS.get(tag)
+    if convert is None:
+        raise _NodeProblem(node, _bad_tag_message(node))
     try:
-        return _convert(kind, node.value)
+        return convert(node.value)
     except ValueError:
-        mark = node.start_mark
-        raise YamlProblem(
-            mark.line + 1,
-            mark.column + 1,
-            f"„{node.value}“ ist kein gültiger Wert; erwartet: {_SCALAR_KINDS[kind]}.",
-            _dotted(path),
-        ) from None
+        raise _NodeProblem(node, f"„{node.value}“ ist kein gültiger Wert; erwartet: "
+                                 f"{_SCALAR_KINDS[tag[len(_T):]]}.") from None
 
 
-def _bad_tag(node: Node, path: tuple[Hashable, ...]) -> YamlProblem:
-    mark = node.start_mark
-    return YamlProblem(
-        mark.line + 1,
-        mark.column + 1,
-        f"Die YAML-Markierung „{node.tag.replace(_T, '!!')}“ ist nicht erlaubt; bitte nur einfache Werte, "
-        "Listen und Zuordnungen verwenden (Markierungen mit ! werden nie ausgeführt).",
-        _dotted(path),
-    )
+def _bad_tag_message(node: Node) -> str:
+    return (f"Die YAML-Markierung „{node.tag.replace(_T, '!!')}“ ist nicht erlaubt; bitte nur einfache Werte, "
+            "Listen und Zuordnungen verwenden (Markierungen mit ! werden nie ausgeführt).")
 
 
-class _Builder:
-    def __init__(self) -> None:
-        self.positions: dict[tuple[Hashable, ...], Position] = {}
-        self.values: dict[tuple[Hashable, ...], Position] = {}
-        self.seen: set[int] = set()
-
-    def build(self, node: Node, path: tuple[Hashable, ...], depth: int) -> Any:
-        if id(node) in self.seen:
-            mark = node.start_mark
-            raise YamlProblem(
-                mark.line + 1,
-                mark.column + 1,
-                "Anker und Verweise (&name / *name) werden nicht unterstützt; "
-                "bitte den Inhalt an jeder Stelle ausschreiben.",
-                _dotted(path),
-            )
-        self.seen.add(id(node))
-        if depth > MAX_DEPTH:
-            mark = node.start_mark
-            raise YamlProblem(
-                mark.line + 1, mark.column + 1, f"Zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen)."
-            )
-        if isinstance(node, ScalarNode):
-            return _scalar(node, path)
-        if isinstance(node, SequenceNode):
-            if node.tag != _T + "seq":
-                raise _bad_tag(node, path)
-            items = []
-            for index, child in enumerate(node.value):
-                self.positions[path + (index,)] = _pos(child)
-                items.append(self.build(child, path + (index,), depth + 1))
-            return items
-        if isinstance(node, MappingNode):
-            if node.tag != _T + "map":
-                raise _bad_tag(node, path)
-            result: dict[Hashable, Any] = {}
-            for key_node, value_node in node.value:
-                key = self.build(key_node, path, depth + 1) if isinstance(key_node, ScalarNode) else None
-                if not isinstance(key, (str, int)) or isinstance(key, bool):
-                    mark = key_node.start_mark
-                    raise YamlProblem(
-                        mark.line + 1,
-                        mark.column + 1,
-                        "Ein Schlüssel muss ein einfaches Wort sein (z. B. „name:“).",
-                        _dotted(path),
-                    )
-                key = str(key)
-                here = path + (key,)
-                if key in result:
-                    first = self.positions[here]
-                    mark = key_node.start_mark
-                    raise YamlProblem(
-                        mark.line + 1,
-                        mark.column + 1,
-                        f"Der Schlüssel „{key}“ steht doppelt (Zeile {first.line} und Zeile "
-                        f"{mark.line + 1}); bitte nur einmal angeben, sonst gilt stillschweigend "
-                        "nur der letzte Wert.",
-                        _dotted(here),
-                    )
-                self.positions[here] = _pos(key_node)
-                self.values[here] = _pos(value_node)
-                result[key] = self.build(value_node, here, depth + 1)
-            return result
-        raise _bad_tag(node, path)  # pragma: no cover - libyaml knows no other node kinds
+def _build(node: Node, depth: int, seen: set[int]) -> Any:
+    """Plain data from a node tree: every trap raises _NodeProblem at the offending node."""
+    node_id = id(node)
+    if node_id in seen:  # the composer hands out one node object per anchor: an alias
+        raise _NodeProblem(node, "Anker und Verweise (&name / *name) werden nicht unterstützt; "
+                                 "bitte den Inhalt an jeder Stelle ausschreiben.")
+    seen.add(node_id)
+    cls = node.__class__
+    if cls is ScalarNode:
+        return _scalar(node)
+    if depth > MAX_DEPTH:
+        raise _NodeProblem(node, f"Zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen).")
+    if cls is SequenceNode:
+        if node.tag != _SEQ:
+            raise _NodeProblem(node, _bad_tag_message(node))
+        return [_build(child, depth + 1, seen) for child in node.value]
+    if cls is MappingNode:
+        if node.tag != _MAP:
+            raise _NodeProblem(node, _bad_tag_message(node))
+        result: dict[str, Any] = {}
+        first_key: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node) if key_node.__class__ is ScalarNode else None
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                raise _NodeProblem(key_node, "Ein Schlüssel muss ein einfaches Wort sein (z. B. „name:“).")
+            key = str(key)
+            if key in result:
+                first = first_key[key].start_mark.line + 1
+                raise _NodeProblem(key_node, f"Der Schlüssel „{key}“ steht doppelt (Zeile {first} und Zeile "
+                                             f"{key_node.start_mark.line + 1}); bitte nur einmal angeben, sonst gilt "
+                                             "stillschweigend nur der letzte Wert.")
+            first_key[key] = key_node
+            result[key] = _build(value_node, depth + 1, seen)
+        return result
+    raise _NodeProblem(node, _bad_tag_message(node))  # pragma: no cover - libyaml knows no other node kinds
 
 
 _SYNTAX_HINTS = [
@@ -294,6 +332,8 @@ def _check_text(raw: bytes) -> str:
             line, column, f"Die Datei ist nicht UTF-8-kodiert (ungültiges Byte 0x{raw[error.start]:02X}); "
             "bitte im Editor als UTF-8 speichern."
         ) from None
+    if "\t" not in text:
+        return text
     for number, line_text in enumerate(text.splitlines(), start=1):
         indent = len(line_text) - len(line_text.lstrip(" \t"))
         if "\t" in line_text[:indent]:
@@ -302,26 +342,33 @@ def _check_text(raw: bytes) -> str:
     return text
 
 
-def load_document(raw: bytes) -> Document:
-    """Read one YAML file into plain data with positions. Raises YamlProblem."""
-    text = _check_text(raw)
-    # Node trees are many small objects; the cyclic collector walking them
-    # costs more than the parse itself, and they are garbage-free.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
+def load_document(raw: bytes, line_offset: int = 0) -> Document:
+    """Read one YAML file into plain data with its node tree. Raises YamlProblem.
+
+    Callers loading many files pause the garbage collector around the whole batch
+    (see loader.paused_gc): node trees are many small objects and contain no cycles.
+    """
     try:
-        try:
-            root = yaml.compose(text, Loader=_Loader)
-        except yaml.YAMLError as error:
-            raise _syntax_problem(error, text) from None
-        except RecursionError:
-            raise YamlProblem(1, 1, f"Zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen).") from None
-        if root is None:
-            raise YamlProblem(1, 1, "Die Datei ist leer.")
-        builder = _Builder()
-        builder.positions[()] = _pos(root)
-        data = builder.build(root, (), 0)
-        return Document(data, builder.positions, builder.values)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+        return _load(raw, line_offset)
+    except YamlProblem as problem:
+        problem.line += line_offset
+        raise
+
+
+def _load(raw: bytes, line_offset: int) -> Document:
+    text = _check_text(raw)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        raise _syntax_problem(error, text) from None
+    except RecursionError:
+        raise YamlProblem(1, 1, f"Zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen).") from None
+    if root is None:
+        raise YamlProblem(1, 1, "Die Datei ist leer.")
+    try:
+        data = _build(root, 0, set())
+    except _NodeProblem as problem:
+        mark = problem.node.start_mark
+        raise YamlProblem(mark.line + 1, mark.column + 1, problem.message,
+                          _dotted(_path_to(root, problem.node))) from None
+    return Document(data, root, line_offset)
