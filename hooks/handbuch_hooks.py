@@ -22,7 +22,7 @@ from handbuch.loader import content_root, load_handbook
 from handbuch.pdf import PDF_URI, guide_pdf
 from handbuch.problems import ContentError
 from handbuch.provenance import build_info, last_changes
-from handbuch.render import generate
+from handbuch.render import generate, unsafe_markup
 
 log = logging.getLogger("mkdocs.hooks.handbuch")
 
@@ -78,7 +78,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         )
         generated.edit_uri = _edit_uri(page.source, repository, config)
         if page.src_uri in files.src_uris:
-            files.remove(files.src_uris[page.src_uri])
+            raise PluginError(f"Die erzeugte Seite „{page.src_uri}“ gibt es schon unter docs/; "
+                              "bitte die Datei in docs/ umbenennen.")
         files.append(generated)
     _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters])
     # Footer links, resolved here so they follow use_directory_urls (offline: .html).
@@ -115,6 +116,17 @@ def _set_chapter_nav(config: MkDocsConfig, chapters: list[str]) -> None:
             for title, children in entry.items():
                 if isinstance(children, list) and GUIDE_INDEX in children:
                     entry[title] = [GUIDE_INDEX, *chapters]
+
+
+def on_page_content(html: str, *, page, config: MkDocsConfig, files: Files) -> str:
+    # Last line of defence: whatever the Markdown did, no page may carry scripts,
+    # event handlers or links with other schemes than http(s)/mailto.
+    found = unsafe_markup(html)
+    if found:
+        raise PluginError(f"Die Seite „{page.file.src_uri}“ enthält unzulässiges HTML ({found}); "
+                          "Inhalte sind Text, Links beginnen mit https://, http:// oder mailto:, "
+                          "und nichts wird von fremden Servern eingebunden.")
+    return html
 
 
 def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:

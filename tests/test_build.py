@@ -221,3 +221,52 @@ def test_footer_tells_content_date_commit_and_build_date(real_build):
 def test_legal_pages_exist(real_build):
     assert "Barrieren melden" in real_build.page("barrierefreiheit")
     assert "Präventions-Kette" in real_build.page("leichte-sprache")
+
+
+def test_no_way_to_smuggle_links_or_scripts(content, tmp_path):
+    """Reproducers from a review: each must end as text or as a German error, never as markup."""
+    write_record(content, "teststadt", VALID + '    quellen: [{titel: Q, url: "https://a.example/)[X](javascript:alert(4)"}]\n'
+                 '    kontakt: {email: "a)[X](javascript:alert(5)//@b.de"}\n')
+    vocabularies = content / "vocabularies.yml"
+    vocabularies.write_text(vocabularies.read_text(encoding="utf-8").replace(
+        "beispiel_markierung: erfundenes Beispiel", 'beispiel_markierung: "[T](javascript:alert(11))"'),
+        encoding="utf-8")
+    write_chapter(content, "k", '---\ntitle: K\norder: 1\ndescription: "D\\"><script>alert(16)</script>"\n---\n'
+                  "Text\n\n<!-- handbuch: kommunen -->\n")
+    build = run_build(tmp_path / "site", content)
+    assert build.returncode == 0, build.output
+    for path in build.site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert not re.search(r'(?:href|src)="javascript:', html), path
+        assert "<script>alert" not in html, path
+
+
+@pytest.mark.parametrize("beschreibung", [
+    "[x][r]\\n\\n[r]:\\n    javascript:alert(7)",
+    "- [x]: javascript:alert(21)",
+    "> [z]: javascript:alert(22)",
+    "![bild](https://example.org/x.png)",
+])
+def test_markdown_fields_allow_only_direct_web_links(content, beschreibung):
+    from conftest import write_record as write
+    from handbuch.loader import load_handbook
+    from handbuch.problems import ContentError
+
+    write(content, "teststadt", VALID + f'    beschreibung: "{beschreibung}"\n')
+    with pytest.raises(ContentError) as caught:
+        load_handbook(content)
+    assert caught.value.problems[0].field == "beschreibung"
+
+
+def test_page_with_unsafe_markup_stops_the_build(content, tmp_path):
+    write_record(content, "teststadt", VALID)
+    write_chapter(content, "k", "---\ntitle: K\norder: 1\n---\n<a href=\"javascript:alert(1)\">x</a>\n")
+    build = run_build(tmp_path / "site", content)
+    assert build.returncode != 0 and "unzulässiges HTML" in build.output and "Traceback" not in build.output
+
+
+def test_images_from_other_servers_stop_the_build(content, tmp_path):
+    write_record(content, "teststadt", VALID)
+    write_chapter(content, "k", "---\ntitle: K\norder: 1\n---\n![Bild](https://example.org/x.png)\n")
+    build = run_build(tmp_path / "site", content)
+    assert build.returncode != 0 and "fremden Servern" in build.output

@@ -191,7 +191,8 @@ TRAPS = [
     ("name: Teststadt\nname: Zweitstadt\n", 3, "Der Schlüssel „name“ steht doppelt (Zeile 2 und Zeile 3)"),
     ("name: Teststadt\nprogramm:\n\tstaffel: 1\n", 4, "Tabulator zum Einrücken"),
     ('name: "Teststadt\nart: kreis\n', 2, "schließendes Anführungszeichen"),
-    ("name: Teststadt\nstand: 2016-13-45\n", 3, "„2016-13-45“ ist kein gültiger Wert; erwartet: Datum"),
+    ('name: Teststadt\nart: kreisfreie-stadt\nags: "99000010"\nbeispiel: true\nstand: 2016-13-45\n', 6,
+     "„2016-13-45“ ist kein gültiges Datum; erlaubt ist JJJJ-MM-TT"),
     ("name: !!python/object/apply:os.system ['true']\n", 2, "„!!python/object/apply:os.system“ ist nicht erlaubt"),
     ("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", 2, "Anker und Verweise"),
     ("- name: Teststadt\n", 1, "keine Liste"),
@@ -215,3 +216,48 @@ def test_non_utf8_and_bom_and_oversized_files(content):
     assert found["latin.yml"].line == 2 and "nicht UTF-8-kodiert (ungültiges Byte 0xF6)" in found["latin.yml"].message
     assert found["bom.yml"].line == 1 and "Byte-Order-Markierung (BOM)" in found["bom.yml"].message
     assert "zu groß" in found["gross.yml"].message
+
+
+def test_index_is_a_reserved_file_name(content):
+    write_record(content, "index", VALID)
+    assert "reserviert" in only(content).message
+
+
+def test_odd_chapter_files(content):
+    (content / "practice-guide" / "ordner.md").mkdir()
+    write_chapter(content, "crlf", "---\r\ntitle: Fenster\r\norder: 1\r\n---\r\nText\r\n")
+    write_chapter(content, "offen", "---\ntitle: Offen\norder: 2\nText ohne Ende des Kopfes\n")
+    write_chapter(content, "ende", "---\ntitle: Ende\norder: 3\n---")
+    found = {p.file.rsplit("/", 1)[-1]: p.message for p in problems(content)}
+    assert set(found) == {"ordner.md", "offen.md"}
+    assert "kein Ordner" in found["ordner.md"] and "nicht geschlossen" in found["offen.md"]
+
+
+def _vocabulary_with(content, old: str, new: str) -> None:
+    path = content / "vocabularies.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def test_numeric_vocabularies_need_numbers(content):
+    _vocabulary_with(content, '  "3":\n', '  "vier":\n')
+    found = problems(content)
+    assert any(p.field == "staffeln.vier" and "ganze Zahl" in p.message for p in found)
+
+
+def test_key_figures_only_for_single_valued_fields(content):
+    _vocabulary_with(content, "kennzahlen:\n", "kennzahlen:\n  steuerungsgruppe.zusammensetzung: {label: Z}\n")
+    p = only(content)
+    assert p.field == "kennzahlen.steuerungsgruppe.zusammensetzung" and "genau einem Wert" in p.message
+
+
+def test_text_fields_reject_blanks_and_control_characters(content):
+    write_record(content, "teststadt", VALID.replace("name: Teststadt", 'name: "Teststadt "'))
+    assert "ohne Leerzeichen am Anfang oder Ende" in only(content).message
+    write_record(content, "teststadt", VALID.replace("name: Teststadt", 'name: "Test\\u0002stadt"'))
+    assert "Steuerzeichen" in only(content).message
+
+
+def test_integral_floats_count_as_years(content):
+    write_record(content, "teststadt", VALID + "    programm: {seit: 2014.0, staffel: 1.0}\n")
+    record = load_handbook(content).municipalities[0].record
+    assert record.programm.seit == 2014 and record.programm.staffel == 1

@@ -113,3 +113,11 @@ def test_bad_markers_name_file_and_line(content, marker, wording):
         load_handbook(content)
     [problem] = caught.value.problems
     assert problem.file.endswith("k.md") and problem.line == 7 and wording in problem.message
+
+
+def test_markers_in_code_are_shown_not_expanded(content):
+    write_record(content, "teststadt", VALID)
+    write_chapter(content, "k", "---\ntitle: K\norder: 1\n---\nSo sieht eine Markierung aus: "
+                  "`<!-- handbuch: kommunen -->`\n\n```\n<!-- handbuch: kommunen -->\n```\n")
+    chapter = {p.src_uri: p.markdown for p in generate(load_handbook(content))}["leitfaden/k.md"]
+    assert chapter.count("<!-- handbuch: kommunen -->") == 2 and "Teststadt" not in chapter

@@ -45,13 +45,21 @@ def fields(vocabularies: Vocabularies) -> list[dict[str, str]]:
 
 
 def sample_error(vocabularies: Vocabularies) -> dict[str, Any]:
-    wrong, right = "fruehe-hilfe", "fruehe-hilfen"
-    text = (f"{SCHEMA_COMMENT}\nname: Beispielstadt\nart: kreisfreie-stadt\nags: \"99000001\"\nbeispiel: true\n"
-            f"massnahmen:\n  - titel: Willkommensbesuche\n    handlungsfeld: {wrong}\n")
+    """A real message of the validator: a typo in the first Handlungsfeld of the vocabulary."""
+    fields = list(vocabularies.values("handlungsfelder"))
+    arten = list(vocabularies.values("arten"))
+    right = fields[0]
+    wrong = right[:-1] if right[:-1] not in fields else right + "x"
+    art = next((a for a in arten if a == "kreisfreie-stadt"), arten[0])
+    kreis = "" if art == "kreisfreie-stadt" else "kreis: Beispielkreis\n"
+    text = (f"{SCHEMA_COMMENT}\nname: Beispielstadt\nart: {art}\n{kreis}ags: \"99000001\"\n"
+            f"beispiel: true\nmassnahmen:\n  - titel: Willkommensbesuche\n    handlungsfeld: {wrong}\n")
     problems: list[Problem] = []
     parse_record(text.encode("utf-8"), _SAMPLE_FILE, vocabularies, problems)
-    [problem] = problems
-    return {"wrong": wrong, "right": right, "message": problem.format(), "file": problem.file, "line": problem.line}
+    problem = next((p for p in problems if p.field == "massnahmen[1].handlungsfeld"), None)
+    line = text.count("\n")
+    message = problem.format() if problem else f"{_SAMPLE_FILE}:{line}:20: Feld „massnahmen[1].handlungsfeld“: …"
+    return {"wrong": wrong, "right": right, "message": message, "file": _SAMPLE_FILE, "line": line}
 
 
 def guide_context(handbook: Handbook) -> dict[str, Any]:

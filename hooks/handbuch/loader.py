@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from .markers import Marker, find_markers
 from .messages import problems_at, problems_from_validation
-from .model import Kommune, field_info, field_paths
+from .model import Kommune, base_type, field_info, field_paths
 from .problems import ContentError, Problem, display_path
 from .vocabularies import REQUIRED_TEXTS, SLUG_PATTERN, Vocabularies
 from .yamlsafe import Document, Position, YamlProblem, load_document
@@ -119,12 +119,22 @@ def load_vocabularies(root: Path, problems: list[Problem]) -> Vocabularies | Non
         return None
     for path in vocabularies.kennzahlen:
         info = field_info(path)
-        if info is None or not (info[1] or "bool" in str(info[0])):
+        scalar = info is not None and not path.startswith("massnahmen.") and base_type(info[0]) in (str, int, bool)
+        if not scalar or not (info[1] or base_type(info[0]) is bool):
             position = document.position(("kennzahlen", path))
             problems.append(Problem(file, position.line, position.column, f"kennzahlen.{path}",
-                                    "keine auswertbare Frage: erlaubt sind Felder mit ja/nein oder mit "
-                                    "einem Vokabular, z. B. netzwerk.stufe."))
+                                    "keine auswertbare Frage: erlaubt sind Felder einer Kommune mit genau einem "
+                                    "Wert, ja/nein oder aus einem Vokabular, z. B. netzwerk.stufe."))
             return None
+    for path in field_paths():
+        info = field_info(path)
+        if info and base_type(info[0]) is int:  # e.g. staffeln: its slugs are the numbers themselves
+            for slug in vocabularies.values(info[1][0]) if info[1] else ():
+                if not slug.isdigit() or str(int(slug)) != slug:
+                    position = document.position((info[1][0], slug))
+                    problems.append(Problem(file, position.line, position.column, f"{info[1][0]}.{slug}",
+                                            f"„{slug}“ muss eine ganze Zahl ohne führende Null sein, "
+                                            f"weil das Feld „{path}“ Zahlen enthält."))
     for path in vocabularies.felder:
         if field_info(path) is None:
             position = document.position(("felder", path))
@@ -139,7 +149,15 @@ def load_vocabularies(root: Path, problems: list[Problem]) -> Vocabularies | Non
     return None if any(p.file == file for p in problems) else vocabularies
 
 
+# "index" would replace the overview page of its folder (/kommunen/, /leitfaden/).
+_RESERVED = {"index"}
+
+
 def _check_slug(path: Path, problems: list[Problem]) -> bool:
+    if path.stem in _RESERVED:
+        problems.append(Problem(display_path(path), 1, 1, None, f"Der Dateiname „{path.name}“ ist reserviert "
+                                "(er würde die Übersichtsseite ersetzen); bitte einen anderen Kurznamen wählen."))
+        return False
     if _SLUG.match(path.stem):
         return True
     suggestion = re.sub(r"[^a-z0-9]+", "-", path.stem.lower().replace("ä", "ae").replace("ö", "oe")
@@ -217,24 +235,56 @@ def _duplicates(found: list[Municipality], positions: dict[str, dict[str, Positi
     return problems
 
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+MAX_CHAPTER_BYTES = 512 * 1024
+
+
+def _chapter_text(path: Path, file: str, problems: list[Problem]) -> str | None:
+    """The chapter as text with \n line ends, or None with a problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(file, 1, 1, None, f"Die Datei kann nicht gelesen werden ({error.strerror})."))
+        return None
+    if len(raw) > MAX_CHAPTER_BYTES:
+        problems.append(Problem(file, 1, 1, None, f"Das Kapitel ist zu groß ({len(raw) // 1024} KiB); erlaubt sind "
+                                f"höchstens {MAX_CHAPTER_BYTES // 1024} KiB."))
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(file, 1, 1, None, "Die Datei beginnt mit einer Byte-Order-Markierung (BOM); "
+                                "bitte als UTF-8 ohne BOM speichern."))
+        return None
+    try:
+        return raw.decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.append(Problem(file, line, 1, None, "Die Datei ist nicht UTF-8-kodiert; bitte als UTF-8 speichern."))
+        return None
 
 
 def load_chapters(root: Path, vocabularies: Vocabularies, problems: list[Problem]) -> list[Chapter]:
     chapters = []
     for path in sorted((root / "practice-guide").glob("*.md")):
         file = display_path(path)
+        if not path.is_file():
+            problems.append(Problem(file, 1, 1, None, "Hier wird eine Kapiteldatei erwartet, kein Ordner und "
+                                    "kein Verweis ins Leere."))
+            continue
         if not _check_slug(path, problems):
             continue
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError:
-            problems.append(Problem(file, 1, 1, None, "Die Datei ist nicht UTF-8-kodiert; bitte als UTF-8 speichern."))
+        text = _chapter_text(path, file, problems)
+        if text is None:
             continue
         match = _FRONT_MATTER.match(text)
         if not match:
-            problems.append(Problem(file, 1, 1, None, "Kapitel beginnen mit einem Kopf zwischen zwei Zeilen „---“ "
+            closed = text.startswith("---")
+            problems.append(Problem(file, 1, 1, None, "Der Kopf des Kapitels ist nicht geschlossen: nach title, order "
+                                    "und description fehlt die Zeile „---“." if closed else
+                                    "Kapitel beginnen mit einem Kopf zwischen zwei Zeilen „---“ "
                                     "(title, order, description)."))
+            continue
+        if not (match.group(1) or "").strip():
+            problems.append(Problem(file, 1, 1, None, "Der Kopf des Kapitels ist leer; er braucht title und order."))
             continue
         try:  # the front matter starts one line below the opening "---"
             document = load_document(match.group(1).encode("utf-8"), line_offset=1)

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from .vocabularies import Vocabularies
 
 MARKER = re.compile(r"^\s*<!--\s*handbuch:\s*(?P<args>.*?)\s*-->\s*$")
-_LOOSE = re.compile(r"<!--\s*handbuch\b")
+_LOOSE = re.compile(r"<!--\s*handbuch\b")  # a line that tries to be a marker
+_CODE_SPAN = re.compile(r"`+[^`]*`+")  # quoting the syntax in `code` is fine
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 YES_NO = "ja-nein"  # pseudo vocabulary for yes/no filters
 
 
@@ -117,6 +119,10 @@ def _parse(args: str, line: int, file: str, vocabularies: "Vocabularies") -> tup
             problems.append(Problem(file, line, 1, None, f"„{token}“ ist kein Filter; Form: name=wert, "
                                     f"erlaubt für „{block}“: {', '.join(specs)}."))
             continue
+        if name in dict(filters):
+            problems.append(Problem(file, line, 1, None, f"der Filter „{name}“ steht doppelt; jeder Filter "
+                                    "darf nur einmal vorkommen."))
+            continue
         if name not in specs:
             problems.append(Problem(file, line, 1, None, f"unbekannter Filter „{name}“ für Block „{block}“; "
                                     f"erlaubt: {', '.join(specs)}.{did_you_mean(name, specs)}"))
@@ -136,14 +142,20 @@ def _parse(args: str, line: int, file: str, vocabularies: "Vocabularies") -> tup
 def find_markers(body: str, first_line: int, file: str,
                  vocabularies: "Vocabularies") -> tuple[list[Marker], list[Problem]]:
     markers, problems = [], []
+    fence = ""  # inside a fenced code block, markers are shown, not expanded
     for offset, text in enumerate(body.split("\n")):
-        if not _LOOSE.search(text):
+        opening = _FENCE.match(text)
+        if opening and (not fence or opening.group(1).startswith(fence)):
+            fence = "" if fence else opening.group(1)
+            continue
+        if fence or not _LOOSE.search(_CODE_SPAN.sub("", text)):
             continue
         line = first_line + offset
         match = MARKER.match(text)
         if not match:
             problems.append(Problem(file, line, 1, None, "Markierung nicht erkannt: sie muss allein auf einer "
-                                    "Zeile stehen, z. B. <!-- handbuch: kommunen netzwerkstufe=produktionsnetzwerk -->"))
+                                    "Zeile stehen und mit „-->“ enden, z. B. "
+                                    "<!-- handbuch: kommunen netzwerkstufe=produktionsnetzwerk -->"))
             continue
         marker, found = _parse(match.group("args"), line, file, vocabularies)
         problems.extend(found)

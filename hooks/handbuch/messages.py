@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .model import Loc, model_at
+from .model import TEXT_PATTERN, Loc, model_at
 from .problems import Problem, allowed_list, did_you_mean
 from .yamlsafe import TYPE_NAMES, Document
 
@@ -60,6 +60,11 @@ def _message(error: dict[str, Any], model: type[BaseModel], source: str | None) 
             message += " Bitte true (ja) oder false (nein) schreiben, ohne Anführungszeichen."
         return message
     if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == TEXT_PATTERN:
+            if not str(value).strip():
+                return "darf nicht leer sein."
+            return (f"„{value}“ ist so nicht erlaubt: Text in einer Zeile, ohne Leerzeichen am Anfang oder Ende "
+                    "und ohne unsichtbare Steuerzeichen.")
         help_text = _PATTERN_HELP.get(str(loc[-1]), f"ein Wert nach dem Muster {ctx.get('pattern')}")
         return f"„{value}“ hat nicht die erwartete Form; erwartet: {help_text}."
     if kind == "string_too_short":

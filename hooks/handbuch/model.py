@@ -12,6 +12,7 @@ Strict mode on purpose: YAML already produced typed values, and coercing
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import types
 import typing
@@ -66,49 +67,64 @@ def Vocab(name: str) -> Any:
 
 def VocabNumber(name: str) -> Any:
     """A whole number whose allowed values are the keys of vocabulary ``name``."""
-    return Annotated[int, AfterValidator(_vocabulary_check(name)), Field(json_schema_extra={VOCABULARY_KEY: name})]
+    return Annotated[int, BeforeValidator(_integral), AfterValidator(_vocabulary_check(name)),
+                     Field(json_schema_extra={VOCABULARY_KEY: name})]
 
 
-# A Markdown link whose target is not http(s) or mailto (inline or reference style).
-# Written so that Python and the JSON Schema (ECMAScript regex) use the very same
-# expression: the validator reports the first bad link, the schema rejects the same text.
-_BAD_INLINE = r"\]\(\s*<?(?!https?://|mailto:)[^)\s>]+"
-_BAD_REFERENCE = r"(?:^|\n) {0,3}\[[^\]\n]+\]:[ \t]*<?(?!https?://|mailto:)[^\s>]+"
-BAD_LINK = re.compile(f"{_BAD_INLINE}|{_BAD_REFERENCE}")
-MARKDOWN_SCHEMA_PATTERN = f"^(?![\\s\\S]*(?:{_BAD_INLINE}|{_BAD_REFERENCE}))"
+# Markdown fields may link to the web, nothing else. Written so that Python and the JSON
+# Schema (ECMAScript regex) use the very same expressions: the validator reports the
+# first offence, the schema rejects the same text.
+_BAD_INLINE = r"\]\(\s*<?(?!https?://|mailto:)[^)\s>]+"  # [text](target) with another scheme
+_REFERENCE = r"(?:^|\n)[ \t>*+\-0-9.]*\[[^\]\n]+\]:"  # [name]: target, also in lists and quotes
+_IMAGE = r"!\["  # images would load from a third party
+_FORBIDDEN = {
+    _BAD_INLINE: "der Link „{target}“ ist nicht erlaubt; Links müssen mit https://, http:// oder mailto: beginnen.",
+    _REFERENCE: "Link-Definitionen („[name]: Adresse“) sind nicht erlaubt; bitte Links direkt schreiben: "
+                "[Text](https://…).",
+    _IMAGE: "Bilder sind in Beschreibungen nicht erlaubt (sie würden von fremden Servern geladen).",
+}
+_FORBIDDEN_PATTERNS = [(re.compile(pattern), message) for pattern, message in _FORBIDDEN.items()]
+MARKDOWN_SCHEMA_PATTERN = f"^(?![\\s\\S]*(?:{'|'.join(_FORBIDDEN)}))"
 
 
 def _check_markdown_links(value: str) -> str:
-    bad = BAD_LINK.search(value)
-    if bad:
-        target = re.split(r"\]\(|\]:", bad.group(0), maxsplit=1)[1].strip().lstrip("<")
-        raise PydanticCustomError(
-            "link",
-            "der Link „{target}“ ist nicht erlaubt; Links müssen mit https://, http:// oder mailto: beginnen.",
-            {"target": target},
-        )
+    for pattern, message in _FORBIDDEN_PATTERNS:
+        bad = pattern.search(value)
+        if bad:
+            target = re.split(r"\]\(", bad.group(0), maxsplit=1)[-1].strip().lstrip("<")
+            raise PydanticCustomError("link", message, {"target": target})
     return value
 
 
 def _iso_date(value: Any) -> Any:
-    """Accept a quoted "2017-06-30" like an unquoted date (the schema's string format "date")."""
+    """Dates arrive as text (YAML 1.2, as the editors' schema tools read them): JJJJ-MM-TT."""
     if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise PydanticCustomError("datum", "„{value}“ ist kein gültiges Datum; erlaubt ist JJJJ-MM-TT.",
-                                      {"value": value}) from None
+            raise PydanticCustomError("datum", "„{value}“ ist kein gültiges Datum; erlaubt ist JJJJ-MM-TT, "
+                                      "z. B. 2017-06-30.", {"value": value}) from None
     return value
 
 
-# Must contain a visible character; no stripping, so schema and validator agree.
-Text = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
+def _integral(value: Any) -> Any:
+    """2014.0 is an integer to JSON Schema; accept it here too, so both sides agree."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# One line of visible text: no control characters, no leading or trailing blanks (no
+# stripping, so schema and validator agree; "Essen " would slip past the duplicate check).
+_CONTROL = "\\x00-\\x1f\\x7f"
+TEXT_PATTERN = f"^[^{_CONTROL}\\s](?:[^{_CONTROL}]*[^{_CONTROL}\\s])?$"
+Text = Annotated[str, StringConstraints(max_length=300, pattern=TEXT_PATTERN)]
 Markdown = Annotated[
     str, StringConstraints(min_length=1, max_length=20_000), AfterValidator(_check_markdown_links),
     Field(json_schema_extra={"pattern": MARKDOWN_SCHEMA_PATTERN}),
 ]
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
-Year = Annotated[int, Field(ge=1950, le=2050)]
+Year = Annotated[int, BeforeValidator(_integral), Field(ge=1950, le=2050)]
 WebUrl = Annotated[str, StringConstraints(pattern=r"""^https?://[^\s<>"']+$""", max_length=2000)]
 Link = Annotated[str, StringConstraints(pattern=r"""^(?:https?://|mailto:)[^\s<>"']+$""", max_length=2000)]
 Email = Annotated[str, StringConstraints(pattern=r"""^[^@\s<>"']+@[^@\s<>"']+\.[a-zA-Z]{2,}$""", max_length=254)]
@@ -274,7 +290,8 @@ def nested_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def field_info(path: str) -> tuple[Any, list[str]] | None:
+@functools.lru_cache(maxsize=None)  # a pure function of the path, asked for every value shown
+def field_info(path: str) -> tuple[Any, tuple[str, ...]] | None:
     """(annotation, vocabularies it uses, in order) of a dotted field path of Kommune or Massnahme."""
     model: type[BaseModel] | None = Massnahme if path.startswith("massnahmen.") else Kommune
     info = None
@@ -287,7 +304,7 @@ def field_info(path: str) -> tuple[Any, list[str]] | None:
     found = _vocabularies_of(info.annotation)
     if not found and isinstance(info.json_schema_extra, dict) and VOCABULARY_KEY in info.json_schema_extra:
         found = [str(info.json_schema_extra[VOCABULARY_KEY])]  # pydantic unwraps Annotated on required fields
-    return info.annotation, found
+    return info.annotation, tuple(found)
 
 
 def _vocabularies_of(annotation: Any) -> list[str]:

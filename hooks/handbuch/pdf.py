@@ -16,7 +16,9 @@ from markupsafe import Markup
 
 from .loader import Handbook
 from .provenance import BuildInfo
-from .render import Renderer, environment, slugify
+from markdown.extensions.toc import slugify as toc_slugify
+
+from .render import Renderer, environment
 
 PDF_URI = "downloads/praxisleitfaden.pdf"
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -41,7 +43,8 @@ def _rewrite_links(text: str, chapter_slugs: set[str], site_url: str) -> str:
 def _chapter_html(text: str, slug: str) -> str:
     converter = markdown.Markdown(
         extensions=["admonition", "attr_list", "def_list", "tables", "toc"],
-        extension_configs={"toc": {"slugify": lambda value, sep: f"{slug}--{slugify(value)}"}},
+        # The site's anchors come from the toc extension's own slugify: use the same here.
+        extension_configs={"toc": {"slugify": lambda value, sep: f"{slug}--{toc_slugify(value, sep)}"}},
     )
     # Front matter and the H1 are rendered by the PDF template itself.
     text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.DOTALL)
@@ -59,11 +62,13 @@ def guide_html(handbook: Handbook, info: BuildInfo, site_url: str, changes: Any 
         chapters=chapters, info=info, site_url=site_url, today=dt.date.today())
 
 
-def _no_network(url: str, *args: Any, **kwargs: Any) -> dict:
-    raise ValueError(f"PDF rendering fetches nothing from outside: {url}")
-
-
 def guide_pdf(handbook: Handbook, info: BuildInfo, site_url: str, changes: Any = None) -> bytes:
-    from weasyprint import HTML  # imported here: only builds that make the PDF need it
+    # Imported here: only builds that make the PDF need WeasyPrint.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
-    return HTML(string=guide_html(handbook, info, site_url, changes), url_fetcher=_no_network).write_pdf()
+    class NoNetwork(URLFetcher):  # the PDF embeds nothing from outside (images are not allowed anyway)
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            raise ValueError(f"PDF rendering fetches nothing: {url}")
+
+    return HTML(string=guide_html(handbook, info, site_url, changes), url_fetcher=NoNetwork()).write_pdf()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     file: str
     line: int
@@ -30,15 +30,20 @@ class Problem:
 
     def github_annotation(self) -> str:
         """A GitHub Actions workflow command, shown on the diff line of a pull request."""
-        text = (self.format()).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={self.file},line={self.line},col={self.column}::{text}"
+        text = self.format().replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        file = (self.file.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+                .replace(":", "%3A").replace(",", "%2C"))
+        return f"::error file={file},line={self.line},col={self.column}::{text}"
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.field or "", self.message)
 
 
 class ContentError(Exception):
     """Raised when content cannot be published; carries every problem found."""
 
     def __init__(self, problems: Iterable[Problem]):
-        self.problems = sorted(set(problems))
+        self.problems = sorted(set(problems), key=Problem.sort_key)
         super().__init__(self.report())
 
     def report(self) -> str:

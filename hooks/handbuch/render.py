@@ -16,6 +16,7 @@ import functools
 import json
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,10 +58,17 @@ _MD_LINE_START = re.compile(r"^(\d+)\.(?=\s|$)|^([-+*])(?=\s|$)|^([-=])(?=[-=]*$
 
 def md(value: object) -> Markup:
     """Plain text as inline Markdown: no emphasis, links, HTML, lists or table breaks."""
+    if isinstance(value, Markup):  # already escaped (e.g. a label from the template globals)
+        return value
     text = " ".join(str(value).split())
     text = _MD_INLINE.sub(r"\\\1", text)
     text = _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\." if m.group(1) else f"\\{m.group(2) or m.group(3)}", text)
     return Markup(str(escape(text)))
+
+
+def md_url(value: object) -> Markup:
+    """A URL as a Markdown link target: characters that could end the target are encoded."""
+    return Markup(urllib.parse.quote(str(value), safe=":/?#=&%@!$*+,;~-._"))
 
 
 def md_block(value: object) -> Markup:
@@ -72,6 +80,22 @@ def md_block(value: object) -> Markup:
 def yaml_scalar(value: object) -> str:
     """A value as a YAML scalar: JSON strings are valid double-quoted YAML."""
     return json.dumps(value, ensure_ascii=False)
+
+
+_UNSAFE = re.compile(
+    r"<(?:script|iframe|object|embed|style|form)\b"  # active or third-party content
+    r"|<[a-z][^>]*\son[a-z]+\s*="  # event handler attributes
+    r"|\s(?:src|srcset|poster|data)\s*=\s*[\"']?\s*(?:https?:)?//"  # embedded from another server
+    r"|\s(?:href|src|action|formaction)\s*=\s*[\"']?\s*(?!https?:|mailto:|#|\.|/|[a-z0-9_-]+(?:[./#?]|[\"'\s>]))"
+    r"[a-z][a-z0-9+.-]*:",  # a URL scheme other than http(s) and mailto
+    re.IGNORECASE,
+)
+
+
+def unsafe_markup(html: str) -> str | None:
+    """The first piece of HTML that must never reach a page, or None."""
+    match = _UNSAFE.search(html)
+    return match.group(0)[:60] if match else None
 
 
 def slugify(text: str) -> str:
@@ -192,8 +216,12 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, md_block=md_block, yaml=yaml_scalar)
+    env.filters.update(md=md, md_block=md_block, md_url=md_url, yaml=yaml_scalar)
     return env
+
+
+def _escaped(lookup: Any) -> Any:
+    return lambda *args: md(lookup(*args))
 
 
 class Renderer:
@@ -207,9 +235,10 @@ class Renderer:
         self.env = environment()
 
     def _render(self, template: str, **context: Any) -> str:
+        # Labels and texts come from vocabularies.yml, i.e. from editors: escaped like any content.
         return self.env.get_template(template).render(
-            v=self.v, text=self.v.text, label=self.v.label, field=self.v.field_label, short=self.v.short_label,
-            present=self.present, changed=self.changed, **context,
+            v=self.v, text=_escaped(self.v.text), label=_escaped(self.v.label), field=_escaped(self.v.field_label),
+            short=_escaped(self.v.short_label), present=self.present, changed=self.changed, **context,
         )
 
     def changed(self, path: Path) -> str:

@@ -17,6 +17,7 @@ import codecs
 import datetime as dt
 import math
 import re
+import threading
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -53,7 +54,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         return _SEQ if kind is SequenceNode else _MAP
 
 
+# No timestamp resolver: YAML 1.2 (and the editors' schema tools) read 2017-06-30 as
+# text; the model turns such text into a date, so both sides agree.
 _Loader.yaml_implicit_resolvers = {}
+_PLAIN_FORMS: dict[str, re.Pattern[str]] = {}  # the forms a scalar of each tag may take
 for _tag, _pattern, _first in [
     ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
@@ -64,13 +68,13 @@ for _tag, _pattern, _first in [
         "-+0123456789.",
     ),
     ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("timestamp", r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$", "0123456789"),
 ]:
     _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
+    _PLAIN_FORMS[f"tag:yaml.org,2002:{_tag}"] = re.compile(_pattern)
 
 _T = "tag:yaml.org,2002:"
 _STR, _SEQ, _MAP = _T + "str", _T + "seq", _T + "map"
-_SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
 
 TYPE_NAMES = {
     str: "Text",
@@ -182,8 +186,7 @@ def _path_to(root: Node, target: Node) -> tuple[Hashable, ...]:
     return ()
 
 
-_SCALAR_KINDS = {"int": "ganze Zahl", "float": "Zahl", "bool": "Wahrheitswert (true/false)",
-                 "timestamp": "Datum (JJJJ-MM-TT, z. B. 2017-06-30)", "null": "leerer Wert"}
+_SCALAR_KINDS = {"int": "ganze Zahl", "float": "Zahl", "bool": "Wahrheitswert (true/false)", "null": "leerer Wert"}
 
 
 def _bool(text: str) -> bool:
@@ -204,13 +207,7 @@ def _float(text: str) -> float:
     return math.nan if lowered == ".nan" else float(text)
 
 
-def _date(text: str) -> dt.date:
-    year, month, day = (int(p) for p in text.split("-"))  # timestamps: dates only
-    return dt.date(year, month, day)
-
-
-_CONVERTERS = {_T + "null": lambda _: None, _T + "bool": _bool, _T + "int": _int, _T + "float": _float,
-               _T + "timestamp": _date}
+_CONVERTERS = {_T + "null": lambda _: None, _T + "bool": _bool, _T + "int": _int, _T + "float": _float}
 
 
 def _scalar(node: ScalarNode) -> Any:
@@ -221,6 +218,9 @@ def _scalar(node: ScalarNode) -> Any:
     if convert is None:
         raise _NodeProblem(node, _bad_tag_message(node))
     try:
+        # An explicit tag (!!int) must not widen what a value may look like (1_0, ١٢, "!!null text").
+        if not _PLAIN_FORMS[tag].match(node.value):
+            raise ValueError(node.value)
         return convert(node.value)
     except ValueError:
         raise _NodeProblem(node, f"„{node.value}“ ist kein gültiger Wert; erwartet: "
@@ -355,10 +355,38 @@ def load_document(raw: bytes, line_offset: int = 0) -> Document:
         raise
 
 
+_STACK_BYTES = 256 * 1024 * 1024
+_SHALLOW_BYTES = 16 * 1024  # a smaller file cannot nest deep enough to exhaust the default stack
+
+
+def _compose(text: str) -> Node | None:
+    """libyaml's composer recurses in C: a file of 60,000 nested "[" crashes the interpreter
+    on the default stack (segfault, no message). Compose on a thread with a large stack
+    (virtual memory; only what is used is touched), then reject deep nesting in _build."""
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            result["root"] = yaml.compose(text, Loader=_Loader)
+        except BaseException as error:  # handed to the calling thread
+            result["error"] = error
+
+    previous = threading.stack_size(_STACK_BYTES)
+    try:
+        worker = threading.Thread(target=run, name="yaml-compose")
+        worker.start()
+    finally:
+        threading.stack_size(previous)
+    worker.join()
+    if "error" in result:
+        raise result["error"]
+    return result.get("root")
+
+
 def _load(raw: bytes, line_offset: int) -> Document:
     text = _check_text(raw)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = _compose(text) if len(text) > _SHALLOW_BYTES else yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
         raise _syntax_problem(error, text) from None
     except RecursionError:
