@@ -10,10 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import _bootstrap  # noqa: F401
+import _bootstrap
 
-from handbuch.loader import load_handbook
-from handbuch.problems import ContentError
 from handbuch.render import generate, write_pages
 
 
@@ -21,11 +19,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("Aufruf: python scripts/generate.py ZIELORDNER", file=sys.stderr)
         return 2
-    try:
-        handbook = load_handbook()
-    except ContentError as error:
-        print(error.report(), file=sys.stderr)
-        return 1
+    handbook = _bootstrap.load_or_exit()
     written = write_pages(generate(handbook), Path(argv[0]))
     print(f"{len(written)} Seiten nach {argv[0]} geschrieben.")
     return 0

@@ -12,12 +12,13 @@ import argparse
 import datetime as dt
 import sys
 
-import _bootstrap  # noqa: F401
+import _bootstrap
 
 from handbuch.loader import content_root, load_handbook
-from handbuch.model import Kommune, base_type, field_info, nested_model
 from handbuch.problems import ContentError
-from handbuch.render import environment, slugify
+from handbuch.model import Kommune, base_type, field_info, nested_model
+from handbuch.render import environment
+from handbuch.slugs import slugify
 
 _EXAMPLES = {bool: "true", float: "1.0", int: "2014", dt.date: "2017-06-30"}
 _NAMED_EXAMPLES = {"email": "name@example.org", "telefon": '"+49 221 000000"', "web": "https://…"}
@@ -74,11 +75,7 @@ def main(argv: list[str]) -> int:
     if not name:
         print("Bitte einen Namen angeben: make new NAME=\"Stadt Beispiel\"", file=sys.stderr)
         return 2
-    try:
-        handbook = load_handbook()
-    except ContentError as error:
-        print(error.report(), file=sys.stderr)
-        return 1
+    handbook = _bootstrap.load_or_exit()
     art = args.art or ("kreisangehoerige-stadt" if args.kreis else "kreisfreie-stadt")
     if art not in handbook.vocabularies.values("arten"):
         print(f"Unbekannte Art „{art}“; erlaubt: {', '.join(handbook.vocabularies.values('arten'))}.", file=sys.stderr)

@@ -9,20 +9,15 @@ import datetime as dt
 import os
 import sys
 
-import _bootstrap  # noqa: F401
+import _bootstrap
 
-from handbuch.loader import REPOSITORY, load_handbook
+from handbuch.loader import REPOSITORY
 from handbuch.pdf import guide_pdf
-from handbuch.problems import ContentError
 from handbuch.provenance import build_info, last_changes
 
 
 def main() -> int:
-    try:
-        handbook = load_handbook()
-    except ContentError as error:
-        print(error.report(), file=sys.stderr)
-        return 1
+    handbook = _bootstrap.load_or_exit()
     changes = last_changes(handbook.root)
     site_url = os.environ.get("HANDBUCH_SITE_URL", "https://handbuch-praeventionsketten.github.io/handbuch/")
     target = REPOSITORY / "dist" / f"praxisleitfaden-{dt.date.today().isoformat()}.pdf"

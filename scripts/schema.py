@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import sys
 
-import _bootstrap  # noqa: F401
+import _bootstrap
 
 from handbuch.derived import derived_files
-from handbuch.loader import REPOSITORY, load_handbook
-from handbuch.problems import ContentError
+from handbuch.loader import REPOSITORY
 
 
 def main() -> int:
-    try:
-        handbook = load_handbook()
-    except ContentError as error:
-        print(error.report(), file=sys.stderr)
-        return 1
+    handbook = _bootstrap.load_or_exit()
     for name, text in derived_files(handbook).items():
         (REPOSITORY / name).parent.mkdir(exist_ok=True)
         (REPOSITORY / name).write_text(text, encoding="utf-8")

@@ -19,7 +19,8 @@ from pathlib import Path
 import _bootstrap  # noqa: F401
 
 from handbuch.loader import REPOSITORY, SCHEMA_COMMENT, load_vocabularies
-from handbuch.render import slugify, yaml_scalar
+from handbuch.render import yaml_scalar
+from handbuch.slugs import slugify
 
 PREFIXES = ["Alt", "Neu", "Ober", "Nieder", "Groß", "Klein", "Bad", "Sankt", "Hohen", "Wester", "Oster", "Mittel"]
 STEMS = ["berg", "feld", "bach", "hausen", "dorf", "heim", "stein", "brück", "au", "kirchen", "rath", "bruch",

@@ -11,7 +11,8 @@ from conftest import CONTENT, REPO, VALID, write_chapter, write_record
 from handbuch import aggregates
 from handbuch.loader import load_handbook
 from handbuch.problems import ContentError
-from handbuch.render import generate, md, md_block, measure_anchors, slugify
+from handbuch.render import generate, md, md_block, measure_anchors
+from handbuch.slugs import slugify
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .loader import SCHEMA_COMMENT, Handbook, parse_record
-from .model import Kommune, field_info, field_paths, nested_model
+from .model import field_info, field_paths, owner_model
 from .problems import Problem
 from .vocabularies import Vocabularies
 
@@ -19,12 +19,9 @@ _SAMPLE_FILE = "content/municipalities/beispielstadt.yml"
 
 
 def _required(path: str) -> str:
-    owner: Any = Kommune
-    *parents, name = path.split(".")
-    for part in parents:
-        owner = nested_model(owner.model_fields[part].annotation)
-    if owner.model_fields[name].is_required():
-        return "ja" if not parents else "ja (je Eintrag)"
+    owner = owner_model(path)
+    if owner is not None and owner.model_fields[path.rsplit(".", 1)[-1]].is_required():
+        return "ja" if "." not in path else "ja (je Eintrag)"
     return _CONDITIONAL.get(path, "")
 
 

@@ -17,7 +17,8 @@ from .markers import Marker, find_markers
 from .messages import problems_at, problems_from_validation
 from .model import Kommune, base_type, field_info, field_paths
 from .problems import ContentError, Problem, display_path
-from .vocabularies import REQUIRED_TEXTS, SLUG_PATTERN, Vocabularies
+from .slugs import SLUG_PATTERN, slugify
+from .vocabularies import REQUIRED_TEXTS, Vocabularies
 from .yamlsafe import Document, Position, YamlProblem, load_document
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -160,8 +161,7 @@ def _check_slug(path: Path, problems: list[Problem]) -> bool:
         return False
     if _SLUG.match(path.stem):
         return True
-    suggestion = re.sub(r"[^a-z0-9]+", "-", path.stem.lower().replace("ä", "ae").replace("ö", "oe")
-                        .replace("ü", "ue").replace("ß", "ss")).strip("-")
+    suggestion = slugify(path.stem)
     problems.append(Problem(display_path(path), 1, 1, None,
                             f"Der Dateiname „{path.name}“ ist kein gültiger Kurzname; erlaubt sind "
                             f"Kleinbuchstaben a-z, Ziffern und Bindestriche. Meinten Sie „{suggestion}{path.suffix}“?"))

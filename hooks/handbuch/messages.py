@@ -8,6 +8,7 @@ from pydantic import BaseModel, ValidationError
 
 from .model import TEXT_PATTERN, Loc, model_at
 from .problems import Problem, allowed_list, did_you_mean
+from .slugs import dotted_path
 from .yamlsafe import TYPE_NAMES, Document
 
 _EXPECTED = {
@@ -31,13 +32,6 @@ _PATTERN_HELP = {
     "url": "eine Adresse, die mit https://, http:// oder mailto: beginnt",
     "link": "eine Adresse, die mit https://, http:// oder mailto: beginnt",
 }
-
-
-def _field_name(loc: Loc) -> str | None:
-    out = ""
-    for part in loc:
-        out += f"[{part + 1}]" if isinstance(part, int) else (("." if out else "") + str(part))
-    return out or None
 
 
 def _message(error: dict[str, Any], model: type[BaseModel], source: str | None) -> str:
@@ -94,7 +88,7 @@ def problems_from_validation(
         loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("[") and p.endswith("]")))
         at_key = item["type"] in ("missing", "extra_forbidden")
         position = document.position(loc) if at_key else document.value_position(loc)
-        problems.append(Problem(file, position.line, position.column, _field_name(loc),
+        problems.append(Problem(file, position.line, position.column, dotted_path(loc),
                                 _message(item, model, position.source)))
     return problems
 
@@ -104,5 +98,5 @@ def problems_at(document: Document, file: str, located: list[tuple[Loc, str]]) -
     out = []
     for loc, message in located:
         position = document.position(loc)
-        out.append(Problem(file, position.line, position.column, _field_name(loc), message))
+        out.append(Problem(file, position.line, position.column, dotted_path(loc), message))
     return out

@@ -290,17 +290,24 @@ def nested_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def owner_model(path: str) -> type[BaseModel] | None:
+    """The model class that declares the last field of a dotted path (Kommune, Programm, Massnahme, ...)."""
+    owner: type[BaseModel] | None = Kommune
+    *parents, name = path.split(".")
+    for part in parents:
+        if owner is None or part not in owner.model_fields:
+            return None
+        owner = nested_model(owner.model_fields[part].annotation)
+    return owner if owner is not None and name in owner.model_fields else None
+
+
 @functools.lru_cache(maxsize=None)  # a pure function of the path, asked for every value shown
 def field_info(path: str) -> tuple[Any, tuple[str, ...]] | None:
-    """(annotation, vocabularies it uses, in order) of a dotted field path of Kommune or Massnahme."""
-    model: type[BaseModel] | None = Massnahme if path.startswith("massnahmen.") else Kommune
-    info = None
-    for part in path.removeprefix("massnahmen.").split("."):
-        if model is None or part not in model.model_fields:
-            return None
-        info = model.model_fields[part]
-        model = nested_model(info.annotation)
-    assert info is not None
+    """(annotation, vocabularies it uses, in order) of a dotted field path of a record."""
+    owner = owner_model(path)
+    if owner is None:
+        return None
+    info = owner.model_fields[path.rsplit(".", 1)[-1]]
     found = _vocabularies_of(info.annotation)
     if not found and isinstance(info.json_schema_extra, dict) and VOCABULARY_KEY in info.json_schema_extra:
         found = [str(info.json_schema_extra[VOCABULARY_KEY])]  # pydantic unwraps Annotated on required fields

@@ -15,7 +15,6 @@ import datetime as dt
 import functools
 import json
 import re
-import unicodedata
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from .loader import Chapter, Handbook, Municipality
 from .markers import Marker
 from .model import Kommune, Massnahme, field_info, nested_model
 from .provenance import last_changes
+from .slugs import slugify
 from .vocabularies import Vocabularies
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -96,12 +96,6 @@ def unsafe_markup(html: str) -> str | None:
     """The first piece of HTML that must never reach a page, or None."""
     match = _UNSAFE.search(html)
     return match.group(0)[:60] if match else None
-
-
-def slugify(text: str) -> str:
-    text = text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "eintrag"
 
 
 def measure_anchors(record: Kommune) -> list[str]:

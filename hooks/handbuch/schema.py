@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import CROSS_FIELD_SCHEMA, VOCABULARY_KEY, Kommune, field_paths, nested_model
+from .model import CROSS_FIELD_SCHEMA, VOCABULARY_KEY, Kommune, field_paths, owner_model
 from .vocabularies import Vocabularies
 
 SCHEMA_FILE = "schemas/kommune.schema.json"
@@ -36,12 +36,10 @@ def _apply_vocabularies(node: Any, vocabularies: Vocabularies) -> None:
 def _apply_labels(schema: dict[str, Any], vocabularies: Vocabularies) -> None:
     """Field titles and descriptions from `felder` in vocabularies.yml (German, like the site)."""
     for path in field_paths():
-        *parents, name = path.split(".")
-        owner: Any = Kommune
-        for part in parents:
-            owner = nested_model(owner.model_fields[part].annotation)
+        owner = owner_model(path)
+        assert owner is not None
         target = schema if owner is Kommune else schema["$defs"][owner.__name__]
-        prop = target["properties"][name]
+        prop = target["properties"][path.rsplit(".", 1)[-1]]
         entry = vocabularies.felder.get(path)
         if entry is None:
             continue

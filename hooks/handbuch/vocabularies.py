@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+from .slugs import SLUG_PATTERN
 
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 

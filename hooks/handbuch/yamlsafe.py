@@ -25,6 +25,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .slugs import dotted_path
+
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20
 
@@ -156,13 +158,6 @@ class _NodeProblem(Exception):
     def __init__(self, node: Node, message: str):
         super().__init__(message)
         self.node, self.message = node, message
-
-
-def _dotted(path: tuple[Hashable, ...]) -> str | None:
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (("." if out else "") + str(part))
-    return out or None
 
 
 def _path_to(root: Node, target: Node) -> tuple[Hashable, ...]:
@@ -398,5 +393,5 @@ def _load(raw: bytes, line_offset: int) -> Document:
     except _NodeProblem as problem:
         mark = problem.node.start_mark
         raise YamlProblem(mark.line + 1, mark.column + 1, problem.message,
-                          _dotted(_path_to(root, problem.node))) from None
+                          dotted_path(_path_to(root, problem.node))) from None
     return Document(data, root, line_offset)
