@@ -270,3 +270,15 @@ def test_images_from_other_servers_stop_the_build(content, tmp_path):
     write_chapter(content, "k", "---\ntitle: K\norder: 1\n---\n![Bild](https://example.org/x.png)\n")
     build = run_build(tmp_path / "site", content)
     assert build.returncode != 0 and "fremden Servern" in build.output
+
+
+def test_generated_lists_stay_out_of_the_search_index(real_build):
+    import json
+
+    index = json.loads((real_build.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = {doc["location"]: doc["text"] for doc in index["docs"]}
+    assert "Nettetal" not in texts["kommunen/"] and "Willkommensbesuche" not in " ".join(
+        t for loc, t in texts.items() if loc.startswith("massnahmen/"))
+    chapter = " ".join(t for loc, t in texts.items() if loc.startswith("leitfaden/monitoring-und-wirkung/"))
+    assert "Monitoring" in chapter and "Kerpen (Rhein-Erft-Kreis)" not in chapter
+    assert "Nettetal" in texts["kommunen/nettetal/"]

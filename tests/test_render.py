@@ -122,3 +122,15 @@ def test_markers_in_code_are_shown_not_expanded(content):
                   "`<!-- handbuch: kommunen -->`\n\n```\n<!-- handbuch: kommunen -->\n```\n")
     chapter = {p.src_uri: p.markdown for p in generate(load_handbook(content))}["leitfaden/k.md"]
     assert chapter.count("<!-- handbuch: kommunen -->") == 2 and "Teststadt" not in chapter
+
+
+def test_chapter_blocks_stay_short_and_link_to_the_overview(content):
+    for n in range(14):
+        write_record(content, f"stadt-{n}", VALID.replace("Teststadt", f"Stadt {n:02d}")
+                     .replace("99000010", f"990001{n:02d}"))
+    write_chapter(content, "k", "---\ntitle: K\norder: 1\n---\n<!-- handbuch: kommunen -->\n\n"
+                  "<!-- handbuch: massnahmen handlungsfeld=fruehe-hilfen -->\n")
+    chapter = {p.src_uri: p.markdown for p in generate(load_handbook(content))}["leitfaden/k.md"]
+    assert chapter.count("](../kommunen/stadt-") == 10 + 10 * 2  # list links, and table rows link twice
+    assert "… und 4 weitere: [alle in der Übersicht](../kommunen/index.md)." in chapter
+    assert "… und 4 weitere: [alle in der Übersicht](../massnahmen/index.md#fruehe-hilfen)." in chapter

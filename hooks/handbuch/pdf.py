@@ -42,7 +42,7 @@ def _rewrite_links(text: str, chapter_slugs: set[str], site_url: str) -> str:
 
 def _chapter_html(text: str, slug: str) -> str:
     converter = markdown.Markdown(
-        extensions=["admonition", "attr_list", "def_list", "tables", "toc"],
+        extensions=["admonition", "attr_list", "def_list", "md_in_html", "tables", "toc"],
         # The site's anchors come from the toc extension's own slugify: use the same here.
         extension_configs={"toc": {"slugify": lambda value, sep: f"{slug}--{toc_slugify(value, sep)}"}},
     )

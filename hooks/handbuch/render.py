@@ -34,6 +34,7 @@ from .slugs import slugify
 from .vocabularies import Vocabularies
 
 TEMPLATES = Path(__file__).parent / "templates"
+BLOCK_LIMIT = 10  # items a generated block in a chapter shows before linking to the overview
 
 # Fields the municipality page shows in sections of their own, not in the fact table.
 _OWN_SECTIONS = {"name", "beispiel", "stand", "quellen", "kontakt", "beschreibung", "massnahmen"}
@@ -246,18 +247,27 @@ class Renderer:
         return self._render(f"blocks/{marker_block}.md.j2", items=list(items), **context)
 
     def expand(self, marker: Marker) -> str:
+        """A chapter's generated block: the first BLOCK_LIMIT items (real records first), then a link
+        to the overview, so chapters stay readable (and small) with hundreds of municipalities."""
         caption = marker.caption(self.v)
         if marker.block == "kommunen":
-            return self.block("kommunen", [m for m in self.handbook.municipalities if marker.matches(m.record)],
-                              caption=caption)
+            found = [m for m in self.handbook.municipalities if marker.matches(m.record)]
+            found.sort(key=lambda m: m.record.beispiel)  # stable: by name within real and example records
+            return self.block("kommunen", found[:BLOCK_LIMIT], caption=caption, more=len(found) - BLOCK_LIMIT,
+                              more_link="../kommunen/index.md")
         if marker.block == "massnahmen":
-            return self.block("massnahmen", [r for r in self.measures if marker.matches(r.measure)], caption=caption)
+            refs = [r for r in self.measures if marker.matches(r.measure)]
+            refs.sort(key=lambda r: r.municipality.record.beispiel)
+            field = marker.option("handlungsfeld")
+            return self.block("massnahmen", refs[:BLOCK_LIMIT], caption=caption, more=len(refs) - BLOCK_LIMIT,
+                              more_link="../massnahmen/index.md" + (f"#{field}" if field else ""))
         return self.block("kennzahl", [aggregates.figure(self.handbook, marker.option("frage") or "")])
 
     def chapter(self, chapter: Chapter) -> str:
         lines = chapter.body.split("\n")
         for marker in chapter.markers:
-            lines[marker.offset] = self.expand(marker).rstrip("\n")
+            # Generated lists repeat what the record pages say: keep them out of the search index.
+            lines[marker.offset] = f"<div markdown data-search-exclude>\n\n{self.expand(marker).strip()}\n\n</div>"
         return self._render("chapter.md.j2", chapter=chapter, body=Markup("\n".join(lines)))
 
     def pages(self) -> list[GeneratedPage]:
