@@ -1,0 +1,248 @@
+"""Benchmark: misst Laden, Erzeugen und Bauen mit synthetischen Inhalten (make bench).
+
+Prints figures, never pass/fail. For each size (municipalities x measures) it
+reports medians of several runs:
+
+- load+validate and page generation (in this process),
+- `mkdocs build` of the handbook (hooks on, PDF off: the PDF is measured apart),
+- the same pages built as plain Markdown without hooks (the baseline) and the ratio,
+- peak memory of the build, pages, HTML bytes per municipality page, search index size,
+and for one size the offline zip, the edit-to-reload time of `mkdocs serve` and, in
+Chromium, when offline search is ready and how fast the first result appears.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import _bootstrap  # noqa: F401
+import yaml
+
+from handbuch.loader import REPOSITORY, load_handbook
+from handbuch.pdf import guide_pdf
+from handbuch.provenance import build_info
+from handbuch.render import generate, write_pages
+from synthetic import write_content
+
+
+def _median(run, times: int) -> float:
+    values = []
+    for _ in range(times):
+        start = time.perf_counter()
+        run()
+        values.append(time.perf_counter() - start)
+    return statistics.median(values)
+
+
+def _timed_process(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
+    """Wall time and peak memory (KiB) of one child process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"Befehl fehlgeschlagen: {' '.join(args)}\n{process.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def _env(content: Path, **extra: str) -> dict[str, str]:
+    return {**os.environ, "HANDBUCH_CONTENT": str(content), "NO_MKDOCS_2_WARNING": "1", "HANDBUCH_PDF": "false",
+            **extra}
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml with each `!ENV [NAME, default]` replaced by its default."""
+
+
+_ConfigLoader.add_constructor(
+    "!ENV", lambda loader, node: loader.construct_sequence(node)[-1] if isinstance(node, yaml.SequenceNode) else None)
+
+
+def _baseline_project(content: Path, work: Path) -> Path:
+    """The generated pages plus docs/ as a plain MkDocs project: same theme and plugins, no hooks."""
+    project = work / "baseline"
+    shutil.rmtree(project, ignore_errors=True)
+    shutil.copytree(REPOSITORY / "docs", project / "docs")
+    handbook = load_handbook(content)
+    write_pages(generate(handbook, None), project / "docs")
+    config = yaml.load((REPOSITORY / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    config.pop("hooks", None)
+    config["theme"]["custom_dir"] = "docs/overrides"
+    config["site_url"] = config["repo_url"] = None
+    config["plugins"] = [{"search": {"lang": "de"}}]
+    config["not_in_nav"] = "kommunen/*.md\n!kommunen/index.md\n"
+    for entry in config["nav"]:
+        for title, children in entry.items():
+            if isinstance(children, list) and "leitfaden/index.md" in children:
+                entry[title] = ["leitfaden/index.md", *[f"leitfaden/{c.slug}.md" for c in handbook.chapters]]
+    config["extra"] = {"provenienz": None, "rechtliches": []}
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return project
+
+
+def _site_figures(site: Path) -> dict[str, float]:
+    pages = list(site.rglob("*.html"))
+    municipality = [p.stat().st_size for p in (site / "kommunen").glob("*/index.html")]
+    index = site / "search" / "search_index.json"
+    return {"pages": len(pages), "html_per_municipality_kib": statistics.median(municipality) / 1024,
+            "search_index_kib": index.stat().st_size / 1024 if index.exists() else 0.0}
+
+
+def measure_size(n: int, measures: int, runs: int, work: Path) -> dict[str, float]:
+    content = write_content(work / f"content-{n}", n, measures)
+    figures: dict[str, float] = {"kommunen": n, "massnahmen": n * measures}
+    figures["load_s"] = _median(lambda: load_handbook(content), runs)
+    handbook = load_handbook(content)
+    figures["generate_s"] = _median(lambda: generate(handbook, None), runs)
+    figures["pdf_s"] = _median(lambda: guide_pdf(handbook, build_info(content, None), "https://example.org/"), 1)
+    site = work / f"site-{n}"
+    builds = [_timed_process([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)],
+                             _env(content), REPOSITORY) for _ in range(runs)]
+    figures["build_s"] = statistics.median(t for t, _ in builds)
+    figures["build_peak_mib"] = max(m for _, m in builds) / 1024
+    figures.update(_site_figures(site))
+    baseline = _baseline_project(content, work)
+    base = [_timed_process([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(work / "base-site")],
+                           _env(content), baseline) for _ in range(runs)]
+    figures["baseline_s"] = statistics.median(t for t, _ in base)
+    figures["ratio"] = figures["build_s"] / figures["baseline_s"]
+    figures["our_share_pct"] = 100 * (figures["build_s"] - figures["baseline_s"]) / figures["build_s"]
+    return figures
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def serve_reload(content: Path, runs: int) -> float:
+    """Seconds from saving a record until `mkdocs serve` delivers the changed page."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=REPOSITORY, env=_env(content, HANDBUCH_SITE_URL=f"http://127.0.0.1:{port}/"),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        record = sorted((content / "municipalities").glob("*.yml"))[0]
+        url = f"http://127.0.0.1:{port}/kommunen/{record.stem}/"
+        deadline = time.time() + 300
+        while "<h1" not in _fetch(url):
+            if time.time() > deadline:
+                raise SystemExit("mkdocs serve kam nicht hoch")
+            time.sleep(0.5)
+        times = []
+        for run in range(runs):
+            marker = f"Messlauf {run} {time.time()}"
+            text = record.read_text(encoding="utf-8")
+            record.write_text(text.replace("beschreibung: |\n", f"beschreibung: |\n  {marker}\n", 1), encoding="utf-8")
+            start = time.perf_counter()
+            while marker not in _fetch(url):
+                time.sleep(0.05)
+            times.append(time.perf_counter() - start)
+            time.sleep(1)
+        return statistics.median(times)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def offline_figures(content: Path, work: Path) -> dict[str, float]:
+    env = _env(content)
+    env.pop("HANDBUCH_PDF")
+    subprocess.run([sys.executable, "scripts/offline.py", "--build-dir", str(work / "offline"),
+                    "--dist-dir", str(work / "dist")], cwd=REPOSITORY, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    [archive] = (work / "dist").glob("*.zip")
+    figures = {"offline_zip_mib": archive.stat().st_size / 2**20}
+    figures.update(_offline_search(work / "offline"))
+    return figures
+
+
+def _offline_search(site: Path) -> dict[str, float]:
+    """In Chromium from file://: search ready after load, first result after typing (ms)."""
+    sys.path.insert(0, str(REPOSITORY / "tests"))
+    from browser import browser_page
+
+    ready, first = [], []
+    with browser_page("file://") as session:
+        page = session.page
+        for query in ("Willkommensbesuche", "Sprachförderung", "Steuerungsgruppe"):
+            page.goto((site / "index.html").as_uri())
+            start = time.perf_counter()
+            page.wait_for_function("() => typeof __index !== 'undefined'", timeout=60000)
+            box = page.locator("input.md-search__input")
+            box.click()
+            page.wait_for_function(
+                "() => { const m = document.querySelector('.md-search-result__meta');"
+                " return m && !/initialisiert/i.test(m.textContent) }", timeout=60000)
+            ready.append((time.perf_counter() - start) * 1000)
+            # Material searches on keyup: fill all but the last letter silently, then time the
+            # last keystroke until the first result is drawn.
+            box.fill(query[:-1])
+            typed = time.perf_counter()
+            box.press(query[-1])
+            page.wait_for_selector(".md-search-result__item", timeout=60000)
+            first.append((time.perf_counter() - typed) * 1000)
+    return {"search_ready_ms": statistics.median(ready), "first_result_ms": statistics.median(first)}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark mit synthetischen Inhalten.")
+    parser.add_argument("--sizes", default="40,600,2000")
+    parser.add_argument("--massnahmen", type=int, default=25)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--detail-size", type=int, default=600, help="size for serve, offline and browser figures")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"Maschine: {platform.machine()}, {os.cpu_count()} Kerne, Python {platform.python_version()}, "
+          f"{platform.platform()}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="handbuch-bench-") as tmp:
+        work = Path(tmp)
+        for n in sizes:
+            print(f"… {n} Kommunen x {args.massnahmen} Maßnahmen", file=sys.stderr)
+            rows.append(measure_size(n, args.massnahmen, args.runs, work))
+        columns = [("kommunen", "Kommunen", "{:.0f}"), ("massnahmen", "Maßnahmen", "{:.0f}"),
+                   ("load_s", "Laden+Prüfen s", "{:.2f}"), ("generate_s", "Erzeugen s", "{:.2f}"),
+                   ("build_s", "Bau s", "{:.2f}"), ("baseline_s", "Basis s", "{:.2f}"),
+                   ("ratio", "Bau/Basis", "{:.2f}"), ("our_share_pct", "unser Anteil %", "{:.1f}"),
+                   ("build_peak_mib", "Spitze MiB", "{:.0f}"), ("pages", "Seiten", "{:.0f}"),
+                   ("html_per_municipality_kib", "KiB/Kommune", "{:.1f}"),
+                   ("search_index_kib", "Suchindex KiB", "{:.0f}"), ("pdf_s", "PDF s", "{:.2f}")]
+        print("| " + " | ".join(title for _, title, _ in columns) + " |")
+        print("|" + "---|" * len(columns))
+        for row in rows:
+            print("| " + " | ".join(fmt.format(row[key]) for key, _, fmt in columns) + " |")
+        print(f"… {args.detail_size} Kommunen: Offline-Paket, Suche, Neuladen", file=sys.stderr)
+        content = write_content(work / "detail", args.detail_size, args.massnahmen)
+        detail = offline_figures(content, work)
+        detail["serve_reload_s"] = serve_reload(content, args.runs)
+        print(f"\nBei {args.detail_size} Kommunen x {args.massnahmen} Maßnahmen:")
+        print(f"- Offline-Paket: {detail['offline_zip_mib']:.1f} MiB")
+        print(f"- Offline-Suche bereit nach dem Laden: {detail['search_ready_ms']:.0f} ms (Median)")
+        print(f"- erster Treffer nach dem Tippen: {detail['first_result_ms']:.0f} ms (Median)")
+        print(f"- mkdocs serve, Speichern bis neue Seite: {detail['serve_reload_s']:.2f} s (Median)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
