@@ -19,10 +19,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
 from handbuch.loader import content_root, load_handbook
+from handbuch.opendata import open_data
 from handbuch.pdf import PDF_URI, guide_pdf
 from handbuch.problems import ContentError
 from handbuch.provenance import build_info, last_changes
-from handbuch.render import generate, unsafe_markup
+from handbuch.render import abbreviations, data_page, generate, unsafe_markup
 
 log = logging.getLogger("mkdocs.hooks.handbuch")
 
@@ -85,6 +86,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # Footer links, resolved here so they follow use_directory_urls (offline: .html).
     config.extra["rechtliches"] = [(title, files.get_file_from_path(path).url) for title, path in LEGAL_PAGES
                                    if files.get_file_from_path(path) is not None]
+    config.extra["abkuerzungen"] = abbreviations(handbook)
+    data = open_data(handbook, info)
+    for name, content in data.items():
+        files.append(File.generated(config, f"daten/{name}", content=content))
+    files.append(File.generated(config, "daten/index.md", content=data_page(handbook, data)))
     if config.extra["pdf"]:
         files.append(File.generated(config, PDF_URI, content=guide_pdf(handbook, info, config.site_url or "", changes)))
     if _offline(config):
@@ -116,6 +122,11 @@ def _set_chapter_nav(config: MkDocsConfig, chapters: list[str]) -> None:
             for title, children in entry.items():
                 if isinstance(children, list) and GUIDE_INDEX in children:
                     entry[title] = [GUIDE_INDEX, *chapters]
+
+
+def on_page_markdown(markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
+    # Abbreviations are defined once (content/glossar.yml) and explained on every page.
+    return markdown + config.extra.get("abkuerzungen", "")
 
 
 def on_page_content(html: str, *, page, config: MkDocsConfig, files: Files) -> str:

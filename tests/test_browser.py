@@ -35,6 +35,7 @@ def test_bundle_layout(bundle):
     assert not (bundle / "search" / "search_index.json").exists()
     assert (bundle / "assets" / "javascripts" / "iframe-worker" / "shim.js").is_file()
     assert (bundle / "downloads" / "praxisleitfaden.pdf").is_file()
+    assert (bundle / "daten" / "kommunen.csv").is_file() and (bundle / "glossar.html").is_file()
     for html in bundle.rglob("*.html"):
         assert "unpkg.com" not in html.read_text(encoding="utf-8"), html
     footer = (bundle / "kommunen" / "essen.html").read_text(encoding="utf-8")

@@ -282,3 +282,10 @@ def test_generated_lists_stay_out_of_the_search_index(real_build):
     chapter = " ".join(t for loc, t in texts.items() if loc.startswith("leitfaden/monitoring-und-wirkung/"))
     assert "Monitoring" in chapter and "Kerpen (Rhein-Erft-Kreis)" not in chapter
     assert "Nettetal" in texts["kommunen/nettetal/"]
+
+
+def test_abbreviations_are_explained_everywhere_and_listed(real_build):
+    chapter = real_build.page("leitfaden/unterstuetzung-landesjugendamt")
+    assert '<abbr title="Landschaftsverband Rheinland">LVR</abbr>' in chapter
+    glossary = real_build.page("glossar")
+    assert "Allgemeiner Sozialer Dienst" in glossary and "Vollzeitäquivalente" in glossary

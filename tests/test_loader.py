@@ -261,3 +261,11 @@ def test_integral_floats_count_as_years(content):
     write_record(content, "teststadt", VALID + "    programm: {seit: 2014.0, staffel: 1.0}\n")
     record = load_handbook(content).municipalities[0].record
     assert record.programm.seit == 2014 and record.programm.staffel == 1
+
+
+def test_glossary_is_validated(content):
+    (content / "glossar.yml").write_text("ASD:\n  langform: Allgemeiner Sozialer Dienst\nLVR:\n  lang: X\n",
+                                         encoding="utf-8")
+    found = problems(content)
+    assert any(p.file.endswith("glossar.yml") and p.line == 4 and "Meinten Sie „langform“?" in p.message
+               for p in found), [p.format() for p in found]

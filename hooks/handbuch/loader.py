@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import os
 import re
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from .markers import Marker, find_markers
 from .messages import problems_at, problems_from_validation
-from .model import Kommune, base_type, field_info, field_paths
+from .model import TEXT_PATTERN, Kommune, base_type, field_info, field_paths
 from .problems import ContentError, Problem, display_path
 from .slugs import SLUG_PATTERN, slugify
 from .vocabularies import REQUIRED_TEXTS, Vocabularies
@@ -59,12 +60,28 @@ class Chapter:
     markers: tuple[Marker, ...]
 
 
+class GlossaryEntry(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    langform: Annotated[str, StringConstraints(pattern=TEXT_PATTERN, max_length=200)]
+    erklaerung: Annotated[str, StringConstraints(pattern=TEXT_PATTERN, max_length=500)] | None = None
+
+
+class Glossary(BaseModel):
+    """content/glossar.yml: abbreviation -> long form (and an explanation)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    entries: dict[Annotated[str, StringConstraints(pattern=r"^[A-Za-zÄÖÜäöüß0-9-]{2,12}$")], GlossaryEntry]
+
+
 @dataclass(frozen=True)
 class Handbook:
     root: Path
     vocabularies: Vocabularies
     municipalities: tuple[Municipality, ...]  # sorted by name
     chapters: tuple[Chapter, ...]  # in front-matter order
+    glossary: dict[str, GlossaryEntry] = dataclasses.field(default_factory=dict)  # sorted by abbreviation
 
 
 def _read(path: Path, problems: list[Problem]) -> Document | None:
@@ -91,6 +108,18 @@ def _validate(model: type[BaseModel], data: object, document: Document, file: st
         return None
 
 
+def _unwrapped(error: ValidationError, document: Document, file: str, model: type[BaseModel],
+               wrapper: str) -> list[Problem]:
+    """Problems of a model that wraps the file's top level in one field: positions by the file's keys."""
+    found = []
+    for problem in problems_from_validation(error, document, file, model):
+        field = (problem.field or "").removeprefix(wrapper).removeprefix(".")
+        position = document.position(tuple(field.split("."))) if field else None
+        found.append(Problem(file, position.line if position else problem.line,
+                             position.column if position else problem.column, field or None, problem.message))
+    return found
+
+
 def load_vocabularies(root: Path, problems: list[Problem]) -> Vocabularies | None:
     path = root / "vocabularies.yml"
     document = _read(path, problems)
@@ -104,13 +133,7 @@ def load_vocabularies(root: Path, problems: list[Problem]) -> Vocabularies | Non
         vocabularies = Vocabularies.model_validate(Vocabularies.from_file_data(document.data))
     except ValidationError as error:
         # The split moved value lists under "lists"; positions are by the file's own keys.
-        for problem in problems_from_validation(error, document, file, Vocabularies):
-            field = problem.field or ""
-            field = field.removeprefix("lists.")
-            position = document.position(tuple(field.split("."))) if field else None
-            problems.append(Problem(file, position.line if position else problem.line,
-                                    position.column if position else problem.column, field or None,
-                                    problem.message))
+        problems.extend(_unwrapped(error, document, file, Vocabularies, "lists"))
         return None
     missing = [key for key in REQUIRED_TEXTS if key not in vocabularies.texte]
     if missing:
@@ -332,6 +355,27 @@ def _load_handbook(root: Path) -> Handbook:
         raise ContentError(problems)
     municipalities = load_municipalities(root, vocabularies, problems)
     chapters = load_chapters(root, vocabularies, problems)
+    glossary = load_glossary(root, problems)
     if problems:
         raise ContentError(problems)
-    return Handbook(root, vocabularies, tuple(municipalities), tuple(chapters))
+    return Handbook(root, vocabularies, tuple(municipalities), tuple(chapters), glossary)
+
+
+def load_glossary(root: Path, problems: list[Problem]) -> dict[str, GlossaryEntry]:
+    """content/glossar.yml (optional): the abbreviations the site explains as tooltips."""
+    path = root / "glossar.yml"
+    if not path.exists():
+        return {}
+    document = _read(path, problems)
+    if document is None:
+        return {}
+    file = display_path(path)
+    if not isinstance(document.data, dict):
+        problems.append(Problem(file, 1, 1, None, "glossar.yml muss eine Zuordnung „ABK: {langform: …}“ enthalten."))
+        return {}
+    try:
+        glossary = Glossary.model_validate({"entries": document.data})
+    except ValidationError as error:
+        problems.extend(_unwrapped(error, document, file, Glossary, "entries"))
+        return {}
+    return dict(sorted(glossary.entries.items(), key=lambda item: item[0].casefold()))

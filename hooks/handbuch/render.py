@@ -236,6 +236,9 @@ class Renderer:
             short=_escaped(self.v.short_label), present=self.present, changed=self.changed, **context,
         )
 
+    def render_page(self, template: str, **context: Any) -> str:
+        return self._render(template, **context)
+
     def changed(self, path: Path) -> str:
         """'zuletzt geändert' of a content file, as readers see it."""
         if self.changes is None:
@@ -281,6 +284,7 @@ class Renderer:
             GeneratedPage("leitfaden/index.md", self._render("leitfaden.md.j2", chapters=h.chapters, pdf=self.pdf),
                           None),
             GeneratedPage("mitwirken.md", self.contributor_guide(), None),
+            GeneratedPage("glossar.md", self._render("glossar.md.j2", glossary=h.glossary), h.root / "glossar.yml"),
         ]
         for municipality in h.municipalities:
             record = municipality.record
@@ -311,6 +315,32 @@ def generate(handbook: Handbook, changes: dict[Path, dt.date] | None = _UNSET,
              pdf: str | None = None) -> list[GeneratedPage]:
     """All generated pages; ``changes`` (from provenance.last_changes) is looked up when not given."""
     return Renderer(handbook, last_changes(handbook.root) if changes is _UNSET else changes, pdf).pages()
+
+
+_DATA_FILES = {
+    "kommunen.json": "alle Kommunen mit allen Feldern und Maßnahmen (für Programme)",
+    "kommunen.csv": "eine Zeile je Kommune (für Tabellenkalkulationen)",
+    "massnahmen.csv": "eine Zeile je Maßnahme mit Kommune und Gemeindeschlüssel",
+    "kennzahlen.json": "die Zahlen der Seite Kennzahlen (nur echte Kommunen)",
+}
+
+
+def abbreviations(handbook: Handbook) -> str:
+    """Markdown abbreviation definitions (the `abbr` extension) appended to every page."""
+    lines = []
+    for abbreviation, entry in handbook.glossary.items():
+        title = entry.langform.replace("]", "").replace("\n", " ")
+        lines.append(f"*[{abbreviation}]: {title}")
+    return "\n\n" + "\n".join(lines) + "\n" if lines else ""
+
+
+def data_page(handbook: Handbook, data: dict[str, bytes]) -> str:
+    """The page /daten/ describing each file of the open data."""
+    from .opendata import LICENCE  # opendata builds on this module
+
+    sizes = {name: f"{max(1, len(content) // 1024)} KiB" for name, content in data.items()}
+    return Renderer(handbook).render_page("daten.md.j2", files=list(_DATA_FILES.items()), sizes=sizes,
+                                          licence=LICENCE)
 
 
 def contributor_guide_file(handbook: Handbook) -> str:

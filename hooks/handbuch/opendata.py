@@ -1,0 +1,100 @@
+"""Open data under /daten/: the validated records as JSON and CSV, the key figures as JSON.
+
+JSON keeps the model's keys and slugs (for programs; reading it back validates
+against the model). CSV is for people with a spreadsheet: German column headers
+and labels, semicolon-separated, UTF-8 with byte-order mark and CRLF line ends,
+which is what Excel in German settings opens correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from . import aggregates
+from .loader import Handbook
+from .model import Kommune, Massnahme, field_paths, value_at
+from .provenance import BuildInfo
+from .render import Presenter
+
+FILES = {
+    "kommunen.json": "application/json",
+    "kommunen.csv": "text/csv",
+    "massnahmen.csv": "text/csv",
+    "kennzahlen.json": "application/json",
+}
+LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
+_RECORD_COLUMNS = [p for p in field_paths() if not p.startswith("massnahmen") and p not in (
+    "quellen", "programm", "koordination", "steuerungsgruppe", "netzwerk", "praeventionskette", "kontakt")]
+_MEASURE_COLUMNS = [f"massnahmen.{name}" for name in Massnahme.model_fields]
+
+
+def _meta(info: BuildInfo | None) -> dict[str, Any]:
+    return {"lizenz": LICENCE,
+            "stand": info.content_date.isoformat() if info and info.content_date else None,
+            "version": info.commit if info else None}
+
+
+def records_json(handbook: Handbook, info: BuildInfo | None) -> bytes:
+    data = {**_meta(info),
+            "kommunen": [{"kurzname": m.slug, **m.record.model_dump(mode="json")} for m in handbook.municipalities]}
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def figures_json(handbook: Handbook, info: BuildInfo | None) -> bytes:
+    figures = [{"frage": f.key, "bezeichnung": f.label, "kommunen_mit_angabe": f.answered,
+                "kommunen_gesamt": f.total,
+                "antworten": [{"wert": r.value, "bezeichnung": r.label, "anzahl": r.count, "anteil_prozent": r.percent}
+                              for r in f.rows]}
+               for f in aggregates.figures(handbook)]
+    data = {**_meta(info), "hinweis": "Nur echte Kommunen; erfundene Beispiel-Datensätze zählen nicht mit.",
+            "kennzahlen": figures}
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def records_csv(handbook: Handbook) -> bytes:
+    present = Presenter(handbook.vocabularies)
+    v = handbook.vocabularies
+    header = ["Kurzname", *[v.field_label(p) for p in _RECORD_COLUMNS], v.field_label("quellen"),
+              v.field_label("massnahmen")]
+    rows = []
+    for m in handbook.municipalities:
+        record: Kommune = m.record
+        values = [present.kreis(record) if p == "kreis" else _plain(present.value(p, value_at(record, p)))
+                  for p in _RECORD_COLUMNS]
+        sources = " | ".join(q.titel + (f" ({q.url})" if q.url else "") for q in record.quellen or [])
+        rows.append([m.slug, *values, sources, str(len(record.massnahmen))])
+    return _csv(header, rows)
+
+
+def measures_csv(handbook: Handbook) -> bytes:
+    present = Presenter(handbook.vocabularies)
+    v = handbook.vocabularies
+    header = [v.field_label("name"), v.field_label("ags"), *[v.field_label(p) for p in _MEASURE_COLUMNS]]
+    rows = []
+    for m in handbook.municipalities:
+        for measure in m.record.massnahmen:
+            rows.append([m.record.name, m.record.ags,
+                         *[_plain(present.value(p, getattr(measure, p.split(".")[1]))) for p in _MEASURE_COLUMNS]])
+    return _csv(header, rows)
+
+
+def _plain(text: str) -> str:
+    """Spreadsheets would run a leading = + - @ as a formula (CSV injection): prefix a quote."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def open_data(handbook: Handbook, info: BuildInfo | None) -> dict[str, bytes]:
+    """File name -> content for /daten/."""
+    return {"kommunen.json": records_json(handbook, info), "kommunen.csv": records_csv(handbook),
+            "massnahmen.csv": measures_csv(handbook), "kennzahlen.json": figures_json(handbook, info)}
