@@ -134,3 +134,15 @@ def test_chapter_blocks_stay_short_and_link_to_the_overview(content):
     assert chapter.count("](../kommunen/stadt-") == 10 + 10 * 2  # list links, and table rows link twice
     assert "… und 4 weitere: [alle in der Übersicht](../kommunen/index.md)." in chapter
     assert "… und 4 weitere: [alle in der Übersicht](../massnahmen/index.md#fruehe-hilfen)." in chapter
+
+
+def test_municipality_page_says_where_it_stands(content):
+    real = 'name: {0}\nart: kreisfreie-stadt\nags: "0500000{1}"\nquellen: [{{titel: Test}}]\n'
+    write_record(content, "a", real.format("A", 1) + "netzwerk: {stufe: produktionsnetzwerk}\n")
+    write_record(content, "b", real.format("B", 2) + "netzwerk: {stufe: produktionsnetzwerk}\n")
+    write_record(content, "c", real.format("C", 3) + "netzwerk: {stufe: informationsnetzwerk}\n")
+    write_record(content, "d", real.format("D", 4))
+    pages = {p.src_uri: p.markdown for p in generate(load_handbook(content))}
+    assert "Ausbaustufe des Präventionsnetzwerks: **Produktionsnetzwerk** – wie 2 von 3 Kommunen mit Angabe" \
+        in pages["kommunen/a.md"]
+    assert "Im Vergleich" not in pages["kommunen/d.md"]

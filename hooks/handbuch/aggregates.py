@@ -37,7 +37,7 @@ def options(handbook: Handbook, path: str) -> list[tuple[str, str]]:
     return [("true", v.text("ja")), ("false", v.text("nein"))]
 
 
-def _key(value: object) -> str:
+def answer_key(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
@@ -52,7 +52,7 @@ def figure(handbook: Handbook, path: str) -> Figure:
     answered = len(answers)
     counts: dict[str, int] = {}
     for answer in answers:
-        counts[_key(answer)] = counts.get(_key(answer), 0) + 1
+        counts[answer_key(answer)] = counts.get(answer_key(answer), 0) + 1
     rows = tuple(
         Row(value, label, counts.get(value, 0), round(100 * counts.get(value, 0) / answered) if answered else 0)
         for value, label in options(handbook, path)

@@ -28,7 +28,7 @@ from . import aggregates
 from .guide import guide_context
 from .loader import Chapter, Handbook, Municipality
 from .markers import Marker
-from .model import Kommune, Massnahme, field_info, nested_model
+from .model import Kommune, Massnahme, field_info, nested_model, value_at
 from .provenance import last_changes
 from .slugs import slugify
 from .vocabularies import Vocabularies
@@ -227,6 +227,7 @@ class Renderer:
         self.v = handbook.vocabularies
         self.present = Presenter(self.v)
         self.measures = all_measures(handbook)  # computed once per build, used by many pages
+        self._figures: tuple[aggregates.Figure, ...] | None = None
         self.env = environment()
 
     def _render(self, template: str, **context: Any) -> str:
@@ -235,6 +236,21 @@ class Renderer:
             v=self.v, text=_escaped(self.v.text), label=_escaped(self.v.label), field=_escaped(self.v.field_label),
             short=_escaped(self.v.short_label), present=self.present, changed=self.changed, **context,
         )
+
+    def figures(self) -> tuple[aggregates.Figure, ...]:
+        if self._figures is None:  # once per build, not once per page
+            self._figures = aggregates.figures(self.handbook)
+        return self._figures
+
+    def comparison(self, record: Kommune) -> list[tuple[str, str, int, int]]:
+        """(question, this record's answer, how many real municipalities share it, how many answered)."""
+        rows = []
+        for figure in self.figures():
+            answer = value_at(record, figure.key)
+            row = next((r for r in figure.rows if answer is not None and r.value == aggregates.answer_key(answer)), None)
+            if row is not None and figure.answered:
+                rows.append((figure.label, row.label, row.count, figure.answered))
+        return rows
 
     def render_page(self, template: str, **context: Any) -> str:
         return self._render(template, **context)
@@ -280,7 +296,7 @@ class Renderer:
             GeneratedPage("massnahmen/index.md", self._render(
                 "massnahmen.md.j2", groups=self._measure_groups()), None),
             GeneratedPage("kennzahlen/index.md", self._render(
-                "kennzahlen.md.j2", figures=aggregates.figures(h), real=len(aggregates.real_municipalities(h))), None),
+                "kennzahlen.md.j2", figures=self.figures(), real=len(aggregates.real_municipalities(h))), None),
             GeneratedPage("leitfaden/index.md", self._render("leitfaden.md.j2", chapters=h.chapters, pdf=self.pdf),
                           None),
             GeneratedPage("mitwirken.md", self.contributor_guide(), None),
@@ -290,7 +306,7 @@ class Renderer:
             record = municipality.record
             pages.append(GeneratedPage(
                 f"kommunen/{municipality.slug}.md",
-                self._render("kommune.md.j2", m=municipality, r=record,
+                self._render("kommune.md.j2", m=municipality, r=record, comparison=self.comparison(record),
                              measures=list(zip(record.massnahmen, measure_anchors(record)))),
                 municipality.path, in_nav=False))
         for chapter in h.chapters:
