@@ -40,7 +40,7 @@ def _meta(info: BuildInfo | None) -> dict[str, Any]:
 def records_json(handbook: Handbook, info: BuildInfo | None) -> bytes:
     data = {**_meta(info),
             "kommunen": [{"kurzname": m.slug, **m.record.model_dump(mode="json")} for m in handbook.municipalities]}
-    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def figures_json(handbook: Handbook, info: BuildInfo | None) -> bytes:
@@ -51,7 +51,7 @@ def figures_json(handbook: Handbook, info: BuildInfo | None) -> bytes:
                for f in aggregates.figures(handbook)]
     data = {**_meta(info), "hinweis": "Nur echte Kommunen; erfundene Beispiel-Datensätze zählen nicht mit.",
             "kennzahlen": figures}
-    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> bytes:

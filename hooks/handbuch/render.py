@@ -57,11 +57,18 @@ _MD_INLINE = re.compile(r"([\\`*_{}\[\]()#+!|])")  # what Python-Markdown (and t
 _MD_LINE_START = re.compile(r"^(\d+)\.(?=\s|$)|^([-+*])(?=\s|$)|^([-=])(?=[-=]*$)")
 
 
+# Anything md() would change; most values (labels, names, years) contain none of it.
+_MD_UNSAFE = re.compile(r"[\\`*_{}\[\]()#+!|<>&\"'\n\r\t\f\v]|\s\s|^\s|\s$|^[-=]|^\d+\.")
+
+
 def md(value: object) -> Markup:
     """Plain text as inline Markdown: no emphasis, links, HTML, lists or table breaks."""
     if isinstance(value, Markup):  # already escaped (e.g. a label from the template globals)
         return value
-    text = " ".join(str(value).split())
+    text = str(value)
+    if not _MD_UNSAFE.search(text):  # fast path, called for every value on every page
+        return Markup(text)
+    text = " ".join(text.split())
     text = _MD_INLINE.sub(r"\\\1", text)
     text = _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\." if m.group(1) else f"\\{m.group(2) or m.group(3)}", text)
     return Markup(str(escape(text)))
@@ -227,6 +234,9 @@ class Renderer:
         self.v = handbook.vocabularies
         self.present = Presenter(self.v)
         self.measures = all_measures(handbook)  # computed once per build, used by many pages
+        self.measures_of: dict[str, list[MeasureRef]] = {}
+        for ref in self.measures:
+            self.measures_of.setdefault(ref.municipality.slug, []).append(ref)
         self._figures: tuple[aggregates.Figure, ...] | None = None
         self.env = environment()
 
@@ -307,7 +317,7 @@ class Renderer:
             pages.append(GeneratedPage(
                 f"kommunen/{municipality.slug}.md",
                 self._render("kommune.md.j2", m=municipality, r=record, comparison=self.comparison(record),
-                             measures=list(zip(record.massnahmen, measure_anchors(record)))),
+                             measures=[(r.measure, r.anchor) for r in self.measures_of.get(municipality.slug, [])]),
                 municipality.path, in_nav=False))
         for chapter in h.chapters:
             pages.append(GeneratedPage(f"leitfaden/{chapter.slug}.md", self.chapter(chapter), chapter.path))
