@@ -17,13 +17,11 @@ import argparse
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import _bootstrap  # noqa: F401
@@ -34,6 +32,9 @@ from handbuch.pdf import guide_pdf
 from handbuch.provenance import build_info
 from handbuch.render import generate, write_pages
 from synthetic import write_content
+
+sys.path.insert(0, str(REPOSITORY / "tests"))
+from browser import browser_page, fetch, free_port  # noqa: E402  (the tests' browser and http helpers)
 
 
 def _median(run, times: int) -> float:
@@ -121,23 +122,9 @@ def measure_size(n: int, measures: int, runs: int, work: Path) -> dict[str, floa
     return figures
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
-
-
 def serve_reload(content: Path, runs: int) -> float:
     """Seconds from saving a record until `mkdocs serve` delivers the changed page."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=REPOSITORY, env=_env(content, HANDBUCH_SITE_URL=f"http://127.0.0.1:{port}/"),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -145,7 +132,7 @@ def serve_reload(content: Path, runs: int) -> float:
         record = sorted((content / "municipalities").glob("*.yml"))[0]
         url = f"http://127.0.0.1:{port}/kommunen/{record.stem}/"
         deadline = time.time() + 300
-        while "<h1" not in _fetch(url):
+        while "<h1" not in fetch(url):
             if time.time() > deadline:
                 raise SystemExit("mkdocs serve kam nicht hoch")
             time.sleep(0.5)
@@ -155,7 +142,7 @@ def serve_reload(content: Path, runs: int) -> float:
             text = record.read_text(encoding="utf-8")
             record.write_text(text.replace("beschreibung: |\n", f"beschreibung: |\n  {marker}\n", 1), encoding="utf-8")
             start = time.perf_counter()
-            while marker not in _fetch(url):
+            while marker not in fetch(url):
                 time.sleep(0.05)
             times.append(time.perf_counter() - start)
             time.sleep(1)
@@ -179,9 +166,6 @@ def offline_figures(content: Path, work: Path) -> dict[str, float]:
 
 def _offline_search(site: Path) -> dict[str, float]:
     """In Chromium from file://: search ready after load, first result after typing (ms)."""
-    sys.path.insert(0, str(REPOSITORY / "tests"))
-    from browser import browser_page
-
     ready, first = [], []
     with browser_page("file://") as session:
         page = session.page

@@ -9,6 +9,8 @@ import contextlib
 import functools
 import http.server
 import os
+import socket
+import urllib.request
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -66,6 +68,21 @@ def serve(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    """The page's text, or "" while the server is not (yet) answering."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

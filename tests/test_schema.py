@@ -127,3 +127,10 @@ def test_schema_and_validator_agree(record):
     validator_accepts = parse_record(raw, "x.yml", VOCABULARIES, problems) is not None
     schema_errors = [e.message for e in VALIDATOR.iter_errors(_as_json(data))]
     assert validator_accepts == (not schema_errors), (record, [p.format() for p in problems], schema_errors)
+
+
+def test_schema_uses_only_json_schema_keywords_for_bounds():
+    text = json.dumps(SCHEMA)
+    for internal in ('"ge":', '"le":', '"gt":', '"lt":'):
+        assert internal not in text
+    assert SCHEMA["$defs"]["Massnahme"]["properties"]["seit"]["anyOf"][0]["minimum"] == 1950

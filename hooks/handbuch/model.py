@@ -124,7 +124,8 @@ Markdown = Annotated[
     Field(json_schema_extra={"pattern": MARKDOWN_SCHEMA_PATTERN}),
 ]
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
-Year = Annotated[int, BeforeValidator(_integral), Field(ge=1950, le=2050)]
+# The BeforeValidator goes last: it wraps the constrained int (and the schema keeps minimum/maximum).
+Year = Annotated[int, Field(ge=1950, le=2050), BeforeValidator(_integral)]
 WebUrl = Annotated[str, StringConstraints(pattern=r"""^https?://[^\s<>"']+$""", max_length=2000)]
 Link = Annotated[str, StringConstraints(pattern=r"""^(?:https?://|mailto:)[^\s<>"']+$""", max_length=2000)]
 Email = Annotated[str, StringConstraints(pattern=r"""^[^@\s<>"']+@[^@\s<>"']+\.[a-zA-Z]{2,}$""", max_length=254)]
