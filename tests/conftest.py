@@ -67,6 +67,12 @@ def write_record(root: Path, slug: str, text: str, schema_line: bool = True) -> 
     return path
 
 
+def write_real(root: Path, n: int, extra: str = "") -> Path:
+    """A minimal real (not example) record "K<n>" with a source; ``extra`` adds top-level YAML."""
+    return write_record(root, f"k{n}", f'name: K{n}\nart: kreisfreie-stadt\nags: "05{n:06d}"\n'
+                        f"quellen: [{{titel: Test}}]\n{extra}")
+
+
 def write_chapter(root: Path, slug: str, text: str) -> Path:
     path = root / "practice-guide" / f"{slug}.md"
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import CONTENT, REPO, VALID, write_chapter, write_record
+from conftest import CONTENT, REPO, VALID, write_chapter, write_real, write_record
 from handbuch import aggregates
 from handbuch.loader import load_handbook
 from handbuch.problems import ContentError
@@ -74,11 +74,10 @@ def test_generate_script_writes_pages_into_a_folder(tmp_path, content):
 
 
 def test_figures_count_only_answers(content):
-    real = 'name: {0}\nart: kreisfreie-stadt\nags: "0500000{1}"\nquellen: [{{titel: Test}}]\n'
-    write_record(content, "a", real.format("A", 1) + "lvr_angebote: sehr-hilfreich\n")
-    write_record(content, "b", real.format("B", 2) + "lvr_angebote: eher-hilfreich\n")
-    write_record(content, "c", real.format("C", 3) + "lvr_angebote: sehr-hilfreich\n")
-    write_record(content, "d", real.format("D", 4))
+    write_real(content, 1, "lvr_angebote: sehr-hilfreich\n")
+    write_real(content, 2, "lvr_angebote: eher-hilfreich\n")
+    write_real(content, 3, "lvr_angebote: sehr-hilfreich\n")
+    write_real(content, 4)
     write_record(content, "e", 'name: E\nart: kreisfreie-stadt\nags: "99000005"\nbeispiel: true\n'
                  "lvr_angebote: nicht-hilfreich\n")  # an invented example never counts
     figure = aggregates.figure(load_handbook(content), "lvr_angebote")
@@ -137,12 +136,11 @@ def test_chapter_blocks_stay_short_and_link_to_the_overview(content):
 
 
 def test_municipality_page_says_where_it_stands(content):
-    real = 'name: {0}\nart: kreisfreie-stadt\nags: "0500000{1}"\nquellen: [{{titel: Test}}]\n'
-    write_record(content, "a", real.format("A", 1) + "netzwerk: {stufe: produktionsnetzwerk}\n")
-    write_record(content, "b", real.format("B", 2) + "netzwerk: {stufe: produktionsnetzwerk}\n")
-    write_record(content, "c", real.format("C", 3) + "netzwerk: {stufe: informationsnetzwerk}\n")
-    write_record(content, "d", real.format("D", 4))
+    write_real(content, 1, "netzwerk: {stufe: produktionsnetzwerk}\n")
+    write_real(content, 2, "netzwerk: {stufe: produktionsnetzwerk}\n")
+    write_real(content, 3, "netzwerk: {stufe: informationsnetzwerk}\n")
+    write_real(content, 4)
     pages = {p.src_uri: p.markdown for p in generate(load_handbook(content))}
     assert "Ausbaustufe des Präventionsnetzwerks: **Produktionsnetzwerk** – wie 2 von 3 Kommunen mit Angabe" \
-        in pages["kommunen/a.md"]
-    assert "Im Vergleich" not in pages["kommunen/d.md"]
+        in pages["kommunen/k1.md"]
+    assert "Im Vergleich" not in pages["kommunen/k4.md"]
