@@ -78,6 +78,8 @@ def test_normal_build_over_http(real_build):
         hit = next(r for r in results if "/kommunen/beispielstadt/" in r["href"])
         page.goto(hit["href"])
         assert page.locator("h1").inner_text().startswith("Beispielstadt")
+        chain = page.locator("figure.handbuch-kette svg")
+        assert chain.is_visible() and chain.bounding_box()["width"] > 400
         assert s.outside_requests() == []
 
 

@@ -144,3 +144,19 @@ def test_municipality_page_says_where_it_stands(content):
     assert "Ausbaustufe des Präventionsnetzwerks: **Produktionsnetzwerk** – wie 2 von 3 Kommunen mit Angabe" \
         in pages["kommunen/k1.md"]
     assert "Im Vergleich" not in pages["kommunen/k4.md"]
+
+
+def test_prevention_chain_shows_coverage_and_gaps(content):
+    write_record(content, "teststadt", VALID.replace("        handlungsfeld: fruehe-hilfen\n",
+                 "        handlungsfeld: fruehe-hilfen\n        lebensphasen: [rund-um-die-geburt, krippe]\n")
+                 + "      - titel: Sprachkita\n        handlungsfeld: fruehe-bildung\n        lebensphasen: [kita]\n"
+                 + "      - titel: Ohne Phase\n        handlungsfeld: schule\n")
+    write_real(content, 9)  # no measures: no chain
+    pages = {p.src_uri: p.markdown for p in generate(load_handbook(content))}
+    page = pages["kommunen/teststadt.md"]
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and 'role="img"' in page
+    assert "<title id=\"kette-titel\">Präventionskette von Teststadt</title>" in page
+    assert "3 Maßnahmen; 3 von 72 Feldern" in page and "1 Maßnahmen ohne Angabe zur Lebensphase" in page
+    assert page.count('fill="#303f9f"') == 3 and page.count('stroke-dasharray="3 2"') == 69
+    assert "| Frühe Hilfen | 1 | 1 | – | – | – | – |" in page  # the same data as a table
+    assert "Präventionskette auf einen Blick" not in pages["kommunen/k9.md"]

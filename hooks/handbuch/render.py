@@ -262,6 +262,32 @@ class Renderer:
                 rows.append((figure.label, row.label, row.count, figure.answered))
         return rows
 
+    def chain(self, municipality: Municipality) -> dict[str, Any] | None:
+        """Measures counted by Handlungsfeld (rows) and Lebensphase (columns); None without measures."""
+        record = municipality.record
+        if not record.massnahmen:
+            return None
+        phases = list(self.v.values("lebensphasen").items())
+        fields = list(self.v.values("handlungsfelder").items())
+        counts = {(f, p): 0 for f, _ in fields for p, _ in phases}
+        for measure in record.massnahmen:
+            for phase in measure.lebensphasen or ():
+                counts[(measure.handlungsfeld, phase)] += 1
+        rows = [(entry.label, [counts[(f, p)] for p, _ in phases]) for f, entry in fields]
+        covered = sum(1 for value in counts.values() if value)
+        without = sum(1 for m in record.massnahmen if not m.lebensphasen)
+        summary = (f"{len(record.massnahmen)} Maßnahmen; {covered} von {len(counts)} Feldern aus Handlungsfeld und "
+                   f"Lebensphase sind besetzt, leere Felder sind Lücken der Kette.")
+        if without:
+            summary += f" {without} Maßnahmen ohne Angabe zur Lebensphase sind nicht eingezeichnet."
+        heads = []
+        for _, entry in phases:  # two short lines per column head
+            words = entry.label.split(" ", 1) if len(entry.label) > 12 else [entry.label]
+            heads.append({"short": words[0], "second": words[1] if len(words) > 1 else ""})
+        svg = self.env.get_template("blocks/kette.html.j2").render(
+            name=record.name, phases=heads, rows=rows, summary=summary)
+        return {"svg": Markup(svg), "rows": rows, "phases": [entry.label for _, entry in phases], "summary": summary}
+
     def render_page(self, template: str, **context: Any) -> str:
         return self._render(template, **context)
 
@@ -317,6 +343,7 @@ class Renderer:
             pages.append(GeneratedPage(
                 f"kommunen/{municipality.slug}.md",
                 self._render("kommune.md.j2", m=municipality, r=record, comparison=self.comparison(record),
+                             chain=self.chain(municipality),
                              measures=[(r.measure, r.anchor) for r in self.measures_of.get(municipality.slug, [])]),
                 municipality.path, in_nav=False))
         for chapter in h.chapters:
