@@ -98,11 +98,11 @@ def test_nothing_loads_from_a_third_party(real_build):
 def small(content):
     """Five records with hand-computed answers (see test_key_figures_match_hand_counts)."""
     base = 'name: {name}\nart: kreisfreie-stadt\nags: "0500000{n}"\nquellen: [{{titel: Test}}]\n'
-    write_record(content, "a", base.format(name="A", n=1)
+    write_record(content, "a", base.format(name="A", n=1) + "programm: {staffel: 1}\n"
                  + "netzwerk:\n  stufe: produktionsnetzwerk\nsteuerungsgruppe:\n  vorhanden: true\n")
-    write_record(content, "b", base.format(name="B", n=2)
+    write_record(content, "b", base.format(name="B", n=2) + "programm: {staffel: 2}\n"
                  + "netzwerk:\n  stufe: produktionsnetzwerk\nsteuerungsgruppe:\n  vorhanden: false\n")
-    write_record(content, "c", base.format(name="C", n=3)
+    write_record(content, "c", base.format(name="C", n=3) + "programm: {staffel: 3}\n"
                  + "netzwerk:\n  stufe: informationsnetzwerk\nsteuerungsgruppe:\n  vorhanden: true\n")
     write_record(content, "d", base.format(name="D", n=4) + "netzwerk:\n  stufe: kooperationsnetzwerk\n")
     write_record(content, "e", base.format(name="E", n=5))
@@ -130,6 +130,13 @@ def test_key_figures_match_hand_counts(small, tmp_path):
     assert "Fall-/projektbezogenes Netzwerk 1 von 4 Kommunen 25 %" in figures
     # steuerungsgruppe.vorhanden: A, C yes; B no; D, E no answer -> M = 3
     assert "ja 2 von 3 Kommunen 67 %" in figures and "nein 1 von 3 Kommunen 33 %" in figures
+    # the same numbers as accessible bar charts (title, description) beside the tables
+    page = build.page("kennzahlen")
+    assert '<title id="balken-netzwerk-stufe-titel">Ausbaustufe des Präventionsnetzwerks</title>' in page
+    assert "Produktionsnetzwerk: 2 von 4 Kommunen (50 %)" in page and 'role="img"' in page
+    # cross-tab of network stage by cohort: A (1) and B (2) production, C (3) information; D has no Staffel
+    assert "Produktionsnetzwerk 1 1 0" in figures and "Informationsnetzwerk 0 0 1" in figures
+    assert "(Basis: 3 Kommunen)" in figures
     chapter = build.page("leitfaden/netzwerke")
     assert 'href="../../kommunen/a/"' in chapter and 'href="../../kommunen/b/"' in chapter
     assert 'href="../../kommunen/c/"' not in chapter

@@ -62,3 +62,27 @@ def figure(handbook: Handbook, path: str) -> Figure:
 
 def figures(handbook: Handbook) -> tuple[Figure, ...]:
     return tuple(figure(handbook, path) for path in handbook.vocabularies.kennzahlen)
+
+
+@dataclass(frozen=True)
+class CrossTab:
+    rows: tuple[tuple[str, tuple[int, ...]], ...]  # (row label, count per column)
+    columns: tuple[str, ...]  # column labels
+    answered: int  # real municipalities with an answer to both questions
+
+
+def crosstab(handbook: Handbook, row_path: str, column_path: str) -> CrossTab:
+    """Counts of real municipalities by two questions, e.g. network stage by cohort."""
+    row_options, column_options = options(handbook, row_path), options(handbook, column_path)
+    counts: dict[tuple[str, str], int] = {}
+    answered = 0
+    for municipality in real_municipalities(handbook):
+        row, column = value_at(municipality.record, row_path), value_at(municipality.record, column_path)
+        if row is None or column is None:
+            continue
+        answered += 1
+        key = (answer_key(row), answer_key(column))
+        counts[key] = counts.get(key, 0) + 1
+    return CrossTab(tuple((label, tuple(counts.get((value, c), 0) for c, _ in column_options))
+                          for value, label in row_options),
+                    tuple(label for _, label in column_options), answered)

@@ -244,7 +244,8 @@ class Renderer:
         # Labels and texts come from vocabularies.yml, i.e. from editors: escaped like any content.
         return self.env.get_template(template).render(
             v=self.v, text=_escaped(self.v.text), label=_escaped(self.v.label), field=_escaped(self.v.field_label),
-            short=_escaped(self.v.short_label), present=self.present, changed=self.changed, **context,
+            short=_escaped(self.v.short_label), present=self.present, changed=self.changed, chart=self.chart,
+            **context,
         )
 
     def figures(self) -> tuple[aggregates.Figure, ...]:
@@ -287,6 +288,11 @@ class Renderer:
         svg = self.env.get_template("blocks/kette.html.j2").render(
             name=record.name, phases=heads, rows=rows, summary=summary)
         return {"svg": Markup(svg), "rows": rows, "phases": [entry.label for _, entry in phases], "summary": summary}
+
+    def chart(self, figure: aggregates.Figure) -> Markup:
+        """A bar chart of one key figure (ids unique per figure, so several fit on one page)."""
+        return Markup(self.env.get_template("blocks/balken.html.j2").render(
+            figure=figure, id="balken-" + figure.key.replace(".", "-").replace("_", "-")))
 
     def render_page(self, template: str, **context: Any) -> str:
         return self._render(template, **context)
@@ -332,7 +338,8 @@ class Renderer:
             GeneratedPage("massnahmen/index.md", self._render(
                 "massnahmen.md.j2", groups=self._measure_groups()), None),
             GeneratedPage("kennzahlen/index.md", self._render(
-                "kennzahlen.md.j2", figures=self.figures(), real=len(aggregates.real_municipalities(h))), None),
+                "kennzahlen.md.j2", figures=self.figures(), real=len(aggregates.real_municipalities(h)),
+                crosstab=aggregates.crosstab(h, "netzwerk.stufe", "programm.staffel")), None),
             GeneratedPage("leitfaden/index.md", self._render("leitfaden.md.j2", chapters=h.chapters, pdf=self.pdf),
                           None),
             GeneratedPage("mitwirken.md", self.contributor_guide(), None),
