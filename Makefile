@@ -43,7 +43,7 @@ node_modules/.installed: package.json package-lock.json
 validate: $(VENV)/.site-installed
 	$(BIN)/python scripts/validate.py
 
-site: validate
+site: validate node_modules/.installed
 	$(BIN)/mkdocs build --strict --site-dir $(SITE)
 
 pdf: validate
@@ -52,7 +52,7 @@ pdf: validate
 offline: validate node_modules/.installed
 	$(BIN)/python scripts/offline.py
 
-serve: $(VENV)/.site-installed
+serve: $(VENV)/.site-installed node_modules/.installed
 	HANDBUCH_PDF=false HANDBUCH_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 generate: $(VENV)/.site-installed

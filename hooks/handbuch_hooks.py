@@ -29,12 +29,19 @@ log = logging.getLogger("mkdocs.hooks.handbuch")
 
 OVERVIEW = "kommunen/index.md"
 GUIDE_INDEX = "leitfaden/index.md"
-# Material's offline search needs the iframe-worker shim; the offline plugin would
-# load it from a CDN. We serve the copy installed from the npm registry instead.
-SHIM_URI = "assets/javascripts/iframe-worker/shim.js"
 LEGAL_PAGES = [("Barrierefreiheit", "barrierefreiheit.md"), ("Leichte Sprache", "leichte-sprache.md"),
                ("Mitwirken", "mitwirken.md")]
-SHIM_SOURCE = Path(__file__).resolve().parents[1] / "node_modules" / "iframe-worker" / "shim" / "index.js"
+# Front-end code comes from the npm registry (package-lock.json), copied into the site at
+# build time, never from a CDN. Material's offline search needs the iframe-worker shim (the
+# offline plugin would load it from a CDN); overview tables sort with tablesort.
+NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
+SHIM_URI = "assets/javascripts/iframe-worker/shim.js"
+ASSETS = {
+    SHIM_URI: NODE_MODULES / "iframe-worker" / "shim" / "index.js",
+    "assets/javascripts/tablesort/tablesort.min.js": NODE_MODULES / "tablesort" / "dist" / "tablesort.min.js",
+    "assets/javascripts/tablesort/tablesort.number.min.js":
+        NODE_MODULES / "tablesort" / "dist" / "sorts" / "tablesort.number.min.js",
+}
 
 
 def _offline(config: MkDocsConfig) -> bool:
@@ -93,11 +100,12 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     files.append(File.generated(config, "daten/index.md", content=data_page(handbook, data)))
     if config.extra["pdf"]:
         files.append(File.generated(config, PDF_URI, content=guide_pdf(handbook, info, config.site_url or "", changes)))
-    if _offline(config):
-        if not SHIM_SOURCE.is_file():
-            raise PluginError("Für das Offline-Paket fehlt iframe-worker aus npm; bitte „npm ci“ ausführen "
-                              "(„make offline“ erledigt das).")
-        files.append(File.generated(config, SHIM_URI, abs_src_path=str(SHIM_SOURCE)))
+    missing = [str(source.relative_to(NODE_MODULES.parent)) for source in ASSETS.values() if not source.is_file()]
+    if missing:
+        raise PluginError(f"Es fehlen Dateien aus npm ({', '.join(missing)}); bitte „npm ci“ ausführen "
+                          "(„make site“ erledigt das).")
+    for uri, source in ASSETS.items():
+        files.append(File.generated(config, uri, abs_src_path=str(source)))
     return files
 
 

@@ -54,3 +54,25 @@ def test_table_links_are_reachable_with_tab_and_open_with_enter(real_build):
         page.keyboard.press("Enter")
         page.wait_for_url("**/kommunen/nettetal/")
         assert page.locator("h1").inner_text().startswith("Nettetal")
+
+
+def test_overview_table_sorts_with_the_keyboard_and_filters(real_build):
+    with serve(real_build.site) as origin, browser_page(origin) as s:
+        page = s.page
+        page.goto(origin + "/kommunen/")
+        names = lambda: page.eval_on_selector_all(  # noqa: E731
+            ".handbuch-sortierbar tbody tr:not([hidden]) td:first-child", "cells => cells.map(c => c.textContent.trim())")
+        before = names()
+        head = page.locator(".handbuch-sortierbar thead th").first
+        head.focus()
+        page.keyboard.press("Enter")
+        first_sort = names()
+        page.keyboard.press("Enter")
+        second_sort = names()
+        assert head.get_attribute("aria-sort") == "descending"
+        assert sorted(before) == sorted(first_sort) == first_sort and second_sort == list(reversed(first_sort))
+        page.get_by_label("Tabelle filtern:").fill("Rhein-Erft")
+        page.get_by_label("Tabelle filtern:").dispatch_event("input")
+        assert sorted(names()) == ["Bergheim", "Kerpen"]
+        assert page.locator(".handbuch-filter__status").inner_text() == f"2 von {len(before)} Zeilen"
+        assert s.outside_requests() == []

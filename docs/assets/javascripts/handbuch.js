@@ -1,8 +1,50 @@
-// Handbuch Präventionsketten: small accessibility fixes for Material's markup.
-// Material's search dialog has no accessible name (axe rule aria-dialog-name).
+// Handbuch Präventionsketten: small additions to Material's pages (no third-party code here;
+// tablesort comes from npm, see package.json).
 (function () {
+  // Material's search dialog has no accessible name (axe rule aria-dialog-name).
   var dialog = document.querySelector(".md-search[role='dialog']");
   if (dialog && !dialog.hasAttribute("aria-label")) {
     dialog.setAttribute("aria-label", "Suche im Handbuch");
   }
+
+  // Overview tables: sortable by clicking or with Enter on a column head, and a filter
+  // box above them. Works from file:// as well; without JavaScript the tables stay as they are.
+  var tables = document.querySelectorAll(".handbuch-sortierbar table");
+  Array.prototype.forEach.call(tables, function (table, index) {
+    if (typeof Tablesort === "function") {
+      // tablesort makes each column head focusable and sorts on click and Enter.
+      new Tablesort(table);
+      Array.prototype.forEach.call(table.querySelectorAll("thead th"), function (head) {
+        head.setAttribute("title", "Nach dieser Spalte sortieren");
+      });
+    }
+    var id = "tabellenfilter-" + index;
+    var wrapper = document.createElement("div");
+    wrapper.className = "handbuch-filter";
+    var label = document.createElement("label");
+    label.setAttribute("for", id);
+    label.textContent = "Tabelle filtern: ";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = id;
+    input.setAttribute("placeholder", "z. B. Kreis oder Name");
+    var status = document.createElement("span");
+    status.setAttribute("role", "status");
+    status.className = "handbuch-filter__status";
+    wrapper.appendChild(label);
+    wrapper.appendChild(input);
+    wrapper.appendChild(status);
+    table.parentNode.insertBefore(wrapper, table);
+    input.addEventListener("input", function () {
+      var needle = input.value.trim().toLowerCase();
+      var rows = table.querySelectorAll("tbody tr");
+      var shown = 0;
+      Array.prototype.forEach.call(rows, function (row) {
+        var match = !needle || row.textContent.toLowerCase().indexOf(needle) !== -1;
+        row.hidden = !match;
+        if (match) shown += 1;
+      });
+      status.textContent = needle ? shown + " von " + rows.length + " Zeilen" : "";
+    });
+  });
 })();
