@@ -28,6 +28,8 @@ from handbuch.render import abbreviations, data_page, generate, unsafe_markup
 log = logging.getLogger("mkdocs.hooks.handbuch")
 
 OVERVIEW = "kommunen/index.md"
+# Pages outside the nav and the overview they hang below (record pages, facet pages).
+ATTACHED = {"kommunen/": OVERVIEW, "themen/": "themen/index.md"}
 GUIDE_INDEX = "leitfaden/index.md"
 LEGAL_PAGES = [("Barrierefreiheit", "barrierefreiheit.md"), ("Leichte Sprache", "leichte-sprache.md"),
                ("Mitwirken", "mitwirken.md")]
@@ -153,11 +155,12 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
     # so hundreds of entries make the build quadratic) but hang below the overview,
     # so the "Kommunen" tab and entry stay highlighted while one is read (MkDocs
     # propagates `active` up the parent chain).
-    overview = files.get_file_from_path(OVERVIEW)
-    if overview is None or overview.page is None:
-        return nav
-    for file in files.documentation_pages():
-        if file.src_uri.startswith("kommunen/") and file.src_uri != OVERVIEW and file.page is not None:
-            file.page.parent = overview.page  # as Material's blog does with its posts
-            file.page.previous_page = file.page.next_page = None
+    for folder, index in ATTACHED.items():
+        overview = files.get_file_from_path(index)
+        if overview is None or overview.page is None:
+            continue
+        for file in files.documentation_pages():
+            if file.src_uri.startswith(folder) and file.src_uri != index and file.page is not None:
+                file.page.parent = overview.page  # as Material's blog does with its posts
+                file.page.previous_page = file.page.next_page = None
     return nav

@@ -293,3 +293,16 @@ def test_abbreviations_are_explained_everywhere_and_listed(real_build):
     assert '<abbr title="Landschaftsverband Rheinland">LVR</abbr>' in chapter
     glossary = real_build.page("glossar")
     assert "Allgemeiner Sozialer Dienst" in glossary and "Vollzeitäquivalente" in glossary
+
+
+def test_facet_pages_list_records_and_are_linked_from_them(real_build):
+    index = real_build.page("themen")
+    assert 'href="netzwerkstufe/produktionsnetzwerk/"' in index and 'href="kreis/rhein-erft-kreis/"' in index
+    kreis = text_of(real_build.page("themen/kreis/rhein-erft-kreis"))
+    assert "Bergheim" in kreis and "Kerpen" in kreis and "Nettetal" not in kreis
+    phase = real_build.page("themen/lebensphase/uebergang-beruf")
+    assert 'href="../../../kommunen/beispielstadt/#massnahme-uebergangsbegleitung-schule-beruf"' in phase
+    record = real_build.page("kommunen/beispielstadt")
+    assert 'href="../../themen/netzwerkstufe/produktionsnetzwerk/"' in record
+    tabs = phase[phase.index('<nav class="md-tabs"'):]
+    assert re.search(r'md-tabs__item--active">\s*<a href="../../../kommunen/"', tabs)  # "Kommunen" tab stays active

@@ -25,6 +25,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import aggregates
+from .facets import facet_values, facets_of
 from .guide import guide_context
 from .loader import Chapter, Handbook, Municipality
 from .markers import Marker
@@ -238,6 +239,13 @@ class Renderer:
         for ref in self.measures:
             self.measures_of.setdefault(ref.municipality.slug, []).append(ref)
         self._figures: tuple[aggregates.Figure, ...] | None = None
+        # Facets: which records appear on which facet page, computed once per build.
+        self.facet_values = facet_values(handbook)
+        self.facets_by_slug = {m.slug: facets_of(m, self.facet_values) for m in handbook.municipalities}
+        self.facet_members: dict[str, list[Municipality]] = {v.src_uri: [] for v in self.facet_values}
+        for municipality in handbook.municipalities:
+            for value in self.facets_by_slug[municipality.slug]:
+                self.facet_members[value.src_uri].append(municipality)
         self.env = environment()
 
     def _render(self, template: str, **context: Any) -> str:
@@ -245,7 +253,7 @@ class Renderer:
         return self.env.get_template(template).render(
             v=self.v, text=_escaped(self.v.text), label=_escaped(self.v.label), field=_escaped(self.v.field_label),
             short=_escaped(self.v.short_label), present=self.present, changed=self.changed, chart=self.chart,
-            **context,
+            **{"root": "../", **context},  # link prefix to the site root: generated pages sit one folder deep
         )
 
     def figures(self) -> tuple[aggregates.Figure, ...]:
@@ -350,12 +358,32 @@ class Renderer:
             pages.append(GeneratedPage(
                 f"kommunen/{municipality.slug}.md",
                 self._render("kommune.md.j2", m=municipality, r=record, comparison=self.comparison(record),
+                             facets=self.facets_by_slug[municipality.slug],
                              chain=self.chain(municipality),
                              measures=[(r.measure, r.anchor) for r in self.measures_of.get(municipality.slug, [])]),
                 municipality.path, in_nav=False))
         for chapter in h.chapters:
             pages.append(GeneratedPage(f"leitfaden/{chapter.slug}.md", self.chapter(chapter), chapter.path))
+        pages += self.facet_pages()
         return pages
+
+    def facet_pages(self) -> list[GeneratedPage]:
+        """/themen/ and one page per facet value (outside the nav, like the record pages)."""
+        pages, groups = [], {}
+        for value in self.facet_values:
+            municipalities = self.facet_members[value.src_uri]
+            measures = []
+            if (marker := value.measure_marker()) is not None:
+                measures = [r for r in self.measures if marker.matches(r.measure)]
+            label = self.v.field_label(value.facet.field)
+            groups.setdefault(value.facet.kind, (label, []))[1].append((value, len(municipalities)))
+            pages.append(GeneratedPage(value.src_uri, self._render(
+                "thema.md.j2", value=value, facet_label=label, municipalities=municipalities, items=measures,
+                root="../../"),
+                None, in_nav=False))
+        index = self._render("themen.md.j2", groups=[(kind, label, values) for kind, (label, values) in groups.items()],
+                             kinds=[(kind, label) for kind, (label, _) in groups.items()])
+        return [GeneratedPage("themen/index.md", index, None), *pages]
 
     def contributor_guide(self) -> str:
         return self._render("mitwirken.md.j2", **guide_context(self.handbook))
