@@ -62,6 +62,17 @@ def test_offline_bundle_navigation_and_search_from_file(bundle):
 
         results = search(page, "Zukunftswerkstätten")
         assert any("leitfaden/unterstuetzung-landesjugendamt.html" in r["href"] for r in results), results
+
+        # Charts, the prevention chain and table sorting work from file:// as well.
+        page.goto((bundle / "kennzahlen" / "index.html").as_uri())
+        assert page.locator("figure.handbuch-balken svg").first.is_visible()
+        page.goto((bundle / "kommunen" / "beispielstadt.html").as_uri())
+        assert page.locator("figure.handbuch-kette svg").is_visible()
+        page.goto((bundle / "kommunen" / "index.html").as_uri())
+        head = page.locator(".handbuch-sortierbar thead th").first
+        head.focus()
+        page.keyboard.press("Enter")
+        assert head.get_attribute("aria-sort") == "ascending"
         assert s.outside_requests() == []
 
 
