@@ -90,7 +90,9 @@ def test_normal_build_over_http(real_build):
         page.goto(hit["href"])
         assert page.locator("h1").inner_text().startswith("Beispielstadt")
         chain = page.locator("figure.handbuch-kette svg")
-        assert chain.is_visible() and chain.bounding_box()["width"] > 400
+        assert chain.is_visible() and chain.bounding_box()["width"] > 600  # not shrunk to fit-content
+        page.goto(origin + "/kennzahlen/")
+        assert page.locator("figure.handbuch-balken svg").first.bounding_box()["width"] > 600
         assert s.outside_requests() == []
 
 
