@@ -133,6 +133,9 @@ def test_chapter_blocks_stay_short_and_link_to_the_overview(content):
     assert chapter.count("](../kommunen/stadt-") == 10 + 10 * 2  # list links, and table rows link twice
     assert "… und 4 weitere: [alle in der Übersicht](../kommunen/index.md)." in chapter
     assert "… und 4 weitere: [alle in der Übersicht](../massnahmen/index.md#fruehe-hilfen)." in chapter
+    facet = {p.src_uri: p.markdown for p in generate(load_handbook(content))}["themen/handlungsfeld/fruehe-hilfen.md"]
+    assert "14 erfasste Kommunen haben hier Maßnahmen:" in facet
+    assert "… und 4 weitere: [alle in der Übersicht](../../massnahmen/index.md#fruehe-hilfen)." in facet
 
 
 def test_municipality_page_says_where_it_stands(content):
@@ -157,6 +160,6 @@ def test_prevention_chain_shows_coverage_and_gaps(content):
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and 'role="img"' in page
     assert "<title id=\"kette-titel\">Präventionskette von Teststadt</title>" in page
     assert "3 Maßnahmen; 3 von 72 Feldern" in page and "1 Maßnahmen ohne Angabe zur Lebensphase" in page
-    assert page.count('fill="#303f9f"') == 3 and page.count('stroke-dasharray="3 2"') == 69
+    assert page.count('fill="#303f9f"') == 3 and 'fill="url(#kette-raster)"' in page  # gaps: the dashed grid
     assert "| Frühe Hilfen | 1 | 1 | – | – | – | – |" in page  # the same data as a table
     assert "Präventionskette auf einen Blick" not in pages["kommunen/k9.md"]

@@ -372,14 +372,18 @@ class Renderer:
         pages, groups = [], {}
         for value in self.facet_values:
             municipalities = self.facet_members[value.src_uri]
-            measures = []
+            measures, more, more_link = [], 0, ""
             if (marker := value.measure_marker()) is not None:
                 measures = [r for r in self.measures if marker.matches(r.measure)]
+                measures.sort(key=lambda r: r.municipality.record.beispiel)
+                more, measures = len(measures) - BLOCK_LIMIT, measures[:BLOCK_LIMIT]
+                more_link = "../../massnahmen/index.md" + (
+                    f"#{value.value}" if value.facet.kind == "handlungsfeld" else "")
             label = self.v.field_label(value.facet.field)
             groups.setdefault(value.facet.kind, (label, []))[1].append((value, len(municipalities)))
             pages.append(GeneratedPage(value.src_uri, self._render(
                 "thema.md.j2", value=value, facet_label=label, municipalities=municipalities, items=measures,
-                root="../../"),
+                more=more, more_link=more_link, root="../../"),
                 None, in_nav=False))
         index = self._render("themen.md.j2", groups=[(kind, label, values) for kind, (label, values) in groups.items()],
                              kinds=[(kind, label) for kind, (label, _) in groups.items()])
