@@ -25,7 +25,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import aggregates
-from .facets import facet_values, facets_of
+from .facets import FacetValue, facet_values, facets_of
 from .guide import guide_context
 from .loader import Chapter, Handbook, Municipality
 from .markers import Marker
@@ -239,13 +239,6 @@ class Renderer:
         for ref in self.measures:
             self.measures_of.setdefault(ref.municipality.slug, []).append(ref)
         self._figures: tuple[aggregates.Figure, ...] | None = None
-        # Facets: which records appear on which facet page, computed once per build.
-        self.facet_values = facet_values(handbook)
-        self.facets_by_slug = {m.slug: facets_of(m, self.facet_values) for m in handbook.municipalities}
-        self.facet_members: dict[str, list[Municipality]] = {v.src_uri: [] for v in self.facet_values}
-        for municipality in handbook.municipalities:
-            for value in self.facets_by_slug[municipality.slug]:
-                self.facet_members[value.src_uri].append(municipality)
         self.env = environment()
 
     def _render(self, template: str, **context: Any) -> str:
@@ -255,6 +248,23 @@ class Renderer:
             short=_escaped(self.v.short_label), present=self.present, changed=self.changed, chart=self.chart,
             **{"root": "../", **context},  # link prefix to the site root: generated pages sit one folder deep
         )
+
+    @functools.cached_property
+    def facet_values(self) -> list[FacetValue]:
+        return facet_values(self.handbook)
+
+    @functools.cached_property
+    def facets_by_slug(self) -> dict[str, list[FacetValue]]:
+        """Which facet pages each record appears on: once per build (and not at all for the PDF)."""
+        return {m.slug: facets_of(m, self.facet_values) for m in self.handbook.municipalities}
+
+    @functools.cached_property
+    def facet_members(self) -> dict[str, list[Municipality]]:
+        members: dict[str, list[Municipality]] = {v.src_uri: [] for v in self.facet_values}
+        for municipality in self.handbook.municipalities:
+            for value in self.facets_by_slug[municipality.slug]:
+                members[value.src_uri].append(municipality)
+        return members
 
     def figures(self) -> tuple[aggregates.Figure, ...]:
         if self._figures is None:  # once per build, not once per page
