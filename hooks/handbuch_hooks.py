@@ -23,7 +23,7 @@ from handbuch.opendata import open_data
 from handbuch.pdf import PDF_URI, guide_pdf
 from handbuch.problems import ContentError
 from handbuch.provenance import build_info, last_changes
-from handbuch.render import abbreviations, data_page, generate, unsafe_markup
+from handbuch.render import Renderer, abbreviations, data_page, unsafe_markup
 
 log = logging.getLogger("mkdocs.hooks.handbuch")
 
@@ -81,7 +81,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     info = config.extra["provenienz"] = build_info(handbook.root, changes)
     # The PDF takes seconds; `make serve` switches it off (HANDBUCH_PDF=false) to reload fast.
     config.extra["pdf"] = PDF_URI if os.environ.get("HANDBUCH_PDF", "true") != "false" else None
-    for page in generate(handbook, changes, pdf=config.extra["pdf"]):
+    renderer = Renderer(handbook, changes, pdf=config.extra["pdf"])  # one per build: pages, data page, PDF
+    for page in renderer.pages():
         generated = File.generated(
             config, page.src_uri, content=page.markdown,
             inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
@@ -99,9 +100,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     data = open_data(handbook, info)
     for name, content in data.items():
         files.append(File.generated(config, f"daten/{name}", content=content))
-    files.append(File.generated(config, "daten/index.md", content=data_page(handbook, data)))
+    files.append(File.generated(config, "daten/index.md", content=data_page(renderer, data)))
     if config.extra["pdf"]:
-        files.append(File.generated(config, PDF_URI, content=guide_pdf(handbook, info, config.site_url or "", changes)))
+        files.append(File.generated(config, PDF_URI, content=guide_pdf(renderer, info, config.site_url or "")))
     missing = [str(source.relative_to(NODE_MODULES.parent)) for source in ASSETS.values() if not source.is_file()]
     if missing:
         raise PluginError(f"Es fehlen Dateien aus npm ({', '.join(missing)}); bitte „npm ci“ ausführen "

@@ -30,7 +30,7 @@ import yaml
 from handbuch.loader import REPOSITORY, load_handbook
 from handbuch.pdf import guide_pdf
 from handbuch.provenance import build_info
-from handbuch.render import generate, write_pages
+from handbuch.render import Renderer, generate, write_pages
 from synthetic import write_content
 
 sys.path.insert(0, str(REPOSITORY / "tests"))
@@ -106,7 +106,7 @@ def measure_size(n: int, measures: int, runs: int, work: Path) -> dict[str, floa
     figures["load_s"] = _median(lambda: load_handbook(content), runs)
     handbook = load_handbook(content)
     figures["generate_s"] = _median(lambda: generate(handbook, None), runs)
-    figures["pdf_s"] = _median(lambda: guide_pdf(handbook, build_info(content, None), "https://example.org/"), 1)
+    figures["pdf_s"] = _median(lambda: guide_pdf(Renderer(handbook, None), build_info(content, None), "https://example.org/"), 1)
     site = work / f"site-{n}"
     builds = [_timed_process([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)],
                              _env(content), REPOSITORY) for _ in range(runs)]

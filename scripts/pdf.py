@@ -13,6 +13,7 @@ import _bootstrap
 
 from handbuch.loader import REPOSITORY
 from handbuch.pdf import guide_pdf
+from handbuch.render import Renderer
 from handbuch.provenance import build_info, last_changes
 
 
@@ -22,7 +23,7 @@ def main() -> int:
     site_url = os.environ.get("HANDBUCH_SITE_URL", "https://handbuch-praeventionsketten.github.io/handbuch/")
     target = REPOSITORY / "dist" / f"praxisleitfaden-{dt.date.today().isoformat()}.pdf"
     target.parent.mkdir(exist_ok=True)
-    target.write_bytes(guide_pdf(handbook, build_info(handbook.root, changes), site_url, changes))
+    target.write_bytes(guide_pdf(Renderer(handbook, changes), build_info(handbook.root, changes), site_url))
     print(f"PDF: {target.relative_to(REPOSITORY)} ({target.stat().st_size // 1024} KiB)")
     return 0
 

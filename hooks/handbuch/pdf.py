@@ -12,12 +12,10 @@ import re
 from typing import Any
 
 import markdown
+from markdown.extensions.toc import slugify as toc_slugify
 from markupsafe import Markup
 
-from .loader import Handbook
 from .provenance import BuildInfo
-from markdown.extensions.toc import slugify as toc_slugify
-
 from .render import Renderer, environment
 
 PDF_URI = "downloads/praxisleitfaden.pdf"
@@ -52,8 +50,9 @@ def _chapter_html(text: str, slug: str) -> str:
     return converter.convert(text)
 
 
-def guide_html(handbook: Handbook, info: BuildInfo, site_url: str, changes: Any = None) -> str:
-    renderer = Renderer(handbook, changes)
+def guide_html(renderer: Renderer, info: BuildInfo, site_url: str) -> str:
+    """The whole guide as one HTML document, chapters expanded by the build's own renderer."""
+    handbook = renderer.handbook
     slugs = {c.slug for c in handbook.chapters}
     chapters = [{"slug": c.slug, "title": c.meta.title,
                  "html": Markup(_chapter_html(_rewrite_links(renderer.chapter(c), slugs, site_url), c.slug))}
@@ -62,7 +61,7 @@ def guide_html(handbook: Handbook, info: BuildInfo, site_url: str, changes: Any 
         chapters=chapters, info=info, site_url=site_url, today=dt.date.today())
 
 
-def guide_pdf(handbook: Handbook, info: BuildInfo, site_url: str, changes: Any = None) -> bytes:
+def guide_pdf(renderer: Renderer, info: BuildInfo, site_url: str) -> bytes:
     # Imported here: only builds that make the PDF need WeasyPrint.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
@@ -71,4 +70,4 @@ def guide_pdf(handbook: Handbook, info: BuildInfo, site_url: str, changes: Any =
         def fetch(self, url: str, headers: Any = None) -> Any:
             raise ValueError(f"PDF rendering fetches nothing: {url}")
 
-    return HTML(string=guide_html(handbook, info, site_url, changes), url_fetcher=NoNetwork()).write_pdf()
+    return HTML(string=guide_html(renderer, info, site_url), url_fetcher=NoNetwork()).write_pdf()

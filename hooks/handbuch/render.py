@@ -234,10 +234,6 @@ class Renderer:
         self.changes = changes  # last commit date per content file, None without git history
         self.v = handbook.vocabularies
         self.present = Presenter(self.v)
-        self.measures = all_measures(handbook)  # computed once per build, used by many pages
-        self.measures_of: dict[str, list[MeasureRef]] = {}
-        for ref in self.measures:
-            self.measures_of.setdefault(ref.municipality.slug, []).append(ref)
         self._figures: tuple[aggregates.Figure, ...] | None = None
         self.env = environment()
 
@@ -248,6 +244,19 @@ class Renderer:
             short=_escaped(self.v.short_label), present=self.present, changed=self.changed, chart=self.chart,
             **{"root": "../", **context},  # link prefix to the site root: generated pages sit one folder deep
         )
+
+    # Everything derived from all records is computed once per Renderer, and only when a page needs
+    # it: the hook makes one Renderer per build for the pages, the data page and the PDF.
+    @functools.cached_property
+    def measures(self) -> list[MeasureRef]:
+        return all_measures(self.handbook)
+
+    @functools.cached_property
+    def measures_of(self) -> dict[str, list[MeasureRef]]:
+        grouped: dict[str, list[MeasureRef]] = {}
+        for ref in self.measures:
+            grouped.setdefault(ref.municipality.slug, []).append(ref)
+        return grouped
 
     @functools.cached_property
     def facet_values(self) -> list[FacetValue]:
@@ -436,12 +445,12 @@ def abbreviations(handbook: Handbook) -> str:
     return "\n\n" + "\n".join(lines) + "\n" if lines else ""
 
 
-def data_page(handbook: Handbook, data: dict[str, bytes]) -> str:
+def data_page(renderer: Renderer, data: dict[str, bytes]) -> str:
     """The page /daten/ describing each file of the open data."""
     from .opendata import LICENCE  # opendata builds on this module
 
     sizes = {name: f"{max(1, len(content) // 1024)} KiB" for name, content in data.items()}
-    return Renderer(handbook).render_page("daten.md.j2", files=list(_DATA_FILES.items()), sizes=sizes,
+    return renderer.render_page("daten.md.j2", files=list(_DATA_FILES.items()), sizes=sizes,
                                           licence=LICENCE)
 
 
