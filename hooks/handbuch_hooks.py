@@ -24,6 +24,7 @@ from handbuch.pdf import PDF_URI, guide_pdf
 from handbuch.problems import ContentError
 from handbuch.provenance import build_info, last_changes
 from handbuch.render import Renderer, abbreviations, data_page, unsafe_markup
+from handbuch import search
 
 log = logging.getLogger("mkdocs.hooks.handbuch")
 
@@ -57,6 +58,10 @@ def _offline(config: MkDocsConfig) -> bool:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if _offline(config):
         config.extra["polyfills"] = [SHIM_URI]
+    # German search (handbuch/search.py); Material's search plugin reads this in its on_config.
+    plugin = config.plugins.get("material/search")
+    if plugin and search.enabled():
+        search.configure(plugin.config)
     return config
 
 
@@ -103,13 +108,35 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     files.append(File.generated(config, "daten/index.md", content=data_page(renderer, data)))
     if config.extra["pdf"]:
         files.append(File.generated(config, PDF_URI, content=guide_pdf(renderer, info, config.site_url or "")))
-    missing = [str(source.relative_to(NODE_MODULES.parent)) for source in ASSETS.values() if not source.is_file()]
+    npm = [*ASSETS.values(), *search.npm_files(NODE_MODULES)]
+    missing = [str(source.relative_to(NODE_MODULES.parent)) for source in npm if not source.is_file()]
     if missing:
         raise PluginError(f"Es fehlen Dateien aus npm ({', '.join(missing)}); bitte „npm ci“ ausführen "
                           "(„make site“ erledigt das).")
     for uri, source in ASSETS.items():
         files.append(File.generated(config, uri, abs_src_path=str(source)))
+    global _glossary
+    _glossary = {abbreviation: entry.langform for abbreviation, entry in handbook.glossary.items()}
+    if search.enabled():
+        for uri, source in search.worker_assets(NODE_MODULES).items():
+            theme_file = files.get_file_from_path(uri)
+            if theme_file is not None:
+                files.remove(theme_file)
+            files.append(File.generated(config, uri, **(
+                {"abs_src_path": str(source)} if isinstance(source, Path) else {"content": source})))
     return files
+
+
+# Glossary of the current build, for the search index written after the pages.
+_glossary: dict[str, str] = {}
+
+
+# After Material's search plugin wrote the index (priority 0), before its offline
+# plugin inlines it into a script (priority -100).
+@event_priority(-50)
+def on_post_build(*, config: MkDocsConfig) -> None:
+    if search.enabled():
+        search.enrich_index_file(Path(config.site_dir) / "search" / "search_index.json", _glossary, NODE_MODULES)
 
 
 def _edit_uri(source: Path | None, repository: Path, config: MkDocsConfig) -> str | None:

@@ -1,0 +1,183 @@
+"""German search: what the build adds to Material's lunr search.
+
+Material's German search finds neither "Maßnahme" in "Präventionsmaßnahmen" nor
+"Steuerungsgruppe" for "Steuerungsgruppen", nor "Prävention" for "Praevention".
+Two pieces fix that, and nothing of either is visible on a page:
+
+- In the browser (static/lunr.handbuch.js, appended to lunr-languages' German
+  support from npm): index and query words meet in one canonical form, folded
+  spelling (ä/ae, ß/ss, case) plus the German stemmer, also for the wildcard terms
+  Material searches with.
+- At build time (this module): every search document gets a hidden field `extra`
+  with the parts of its compound words ("präventionsmaßnahmen" -> "prävention",
+  "maßnahmen") and the long forms or abbreviations of the glossary ("ASD" <->
+  "Allgemeiner Sozialer Dienst"). Compounds are split against the handbook's own
+  vocabulary, so no word list has to be kept up to date.
+
+`HANDBUCH_SEARCH=stock` builds with Material's search as shipped; scripts/search_eval.py
+compares both on the query set in tests/search_queries.yml.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+MODE_VARIABLE = "HANDBUCH_SEARCH"
+EXTRA_FIELD = "extra"
+# Stemming on; the trimmer's work is done by our fold (which keeps the wildcard).
+PIPELINE = ["stopWordFilter", "stemmer"]
+FIELDS = {EXTRA_FIELD: {"boost": 1.0}}
+LUNR_MIN = "assets/javascripts/lunr/min/"
+EXTENSION = Path(__file__).with_name("static") / "lunr.handbuch.js"
+
+MIN_HEAD = 4  # "Rat" or "Amt" as the head of a compound would split far too much
+MIN_MODIFIER = 4  # keeps particles out: "bei|spiel", "mit|wirken"
+# A head the handbook never uses alone ("Gesundheits|lotsen") counts when it is this long
+# and does not start like a suffix ("jugend|liche").
+MIN_NEW_HEAD = 6
+SUFFIXES = ("lich", "ung", "heit", "keit", "schaft", "isch", "chen", "lein", "bar", "sam", "los", "haft", "ig")
+LINKING = ("s", "es", "n", "en", "e", "er", "ens")  # Fugenelemente
+INFLECTION = ("e", "n", "en", "s", "es", "er", "ern", "nen")
+WORD = re.compile(r"[^\W\d_]+")
+TAG = re.compile(r"<[^>]*>")
+
+
+def enabled() -> bool:
+    return os.environ.get(MODE_VARIABLE, "").strip().lower() != "stock"
+
+
+def configure(plugin_config: dict) -> None:
+    """Pipeline and hidden field for Material's search plugin (before its own on_config)."""
+    plugin_config["pipeline"] = list(PIPELINE)
+    plugin_config["fields"] = {**plugin_config.get("fields", {}), **FIELDS}
+
+
+def stop_words(node_modules: Path) -> frozenset[str]:
+    """lunr-languages' German stop words: never parts of a compound ("habe" in "Teilhabe")."""
+    found = re.search(r"generateStopWordFilter\(\s*['\"]([^'\"]*)['\"]",
+                      npm_files(node_modules)[1].read_text(encoding="utf-8"))
+    return frozenset(found.group(1).split()) if found else frozenset()
+
+
+def npm_files(node_modules: Path) -> list[Path]:
+    source = node_modules / "lunr-languages" / "min"
+    return [source / "lunr.stemmer.support.min.js", source / "lunr.de.min.js"]
+
+
+def worker_assets(node_modules: Path) -> dict[str, Path | str]:
+    """Material's copies of lunr-languages (1.14.0) replaced by the pinned npm release with our extension."""
+    support, german = npm_files(node_modules)
+    return {
+        LUNR_MIN + support.name: support,
+        LUNR_MIN + german.name: german.read_text(encoding="utf-8") + "\n" + EXTENSION.read_text(encoding="utf-8"),
+    }
+
+
+def words(text: str) -> list[str]:
+    """The words of an index text (HTML fragments in Material's search index)."""
+    return WORD.findall(html.unescape(TAG.sub(" ", text)))
+
+
+class Decompounder:
+    """Splits German compounds into words that occur in the handbook itself."""
+
+    def __init__(self, vocabulary: Iterable[str], stop: frozenset[str] = frozenset()):
+        # Words as written in the text; abbreviations ("ISS") are no parts of words.
+        self.vocabulary = {word.lower() for word in vocabulary
+                           if len(word) >= MIN_MODIFIER and not word.isupper()} - stop
+        self._parts: dict[str, tuple[str, ...]] = {}
+
+    def known(self, word: str) -> bool:
+        """In the vocabulary, also as another inflected form (Maßnahme/Maßnahmen, Netzwerk/Netzwerke)."""
+        if word in self.vocabulary:
+            return True
+        for ending in INFLECTION:
+            if word + ending in self.vocabulary:
+                return True
+            if word.endswith(ending) and len(word) - len(ending) >= MIN_HEAD \
+                    and word[:-len(ending)] in self.vocabulary:
+                return True
+        return False
+
+    def _modifier(self, text: str) -> str | None:
+        """The first part of a compound, without its linking element (Präventions- -> Prävention)."""
+        if self.known(text):
+            return text
+        for link in LINKING:
+            if text.endswith(link) and len(text) - len(link) >= MIN_MODIFIER and self.known(text[:-len(link)]):
+                return text[:-len(link)]
+        return None
+
+    def parts(self, word: str) -> tuple[str, ...]:
+        """The parts of a lowercase compound, recursively; () if it is not one."""
+        if word not in self._parts:
+            self._parts[word] = ()  # guards the recursion
+            self._parts[word] = self._split(word)
+        return self._parts[word]
+
+    def _split(self, word: str) -> tuple[str, ...]:
+        # The longest known head whose remainder is a known word, too; failing that,
+        # the longest known first part followed by a plausible new word.
+        for cut in range(MIN_MODIFIER, len(word) - MIN_HEAD + 1):
+            head = word[cut:]
+            if not self.known(head):
+                continue
+            modifier = self._modifier(word[:cut])
+            if modifier is not None:
+                return (*(self.parts(modifier) or (modifier,)), *(self.parts(head) or (head,)))
+        for cut in range(len(word) - MIN_NEW_HEAD, MIN_MODIFIER - 1, -1):
+            head = word[cut:]
+            modifier = self._modifier(word[:cut])
+            if modifier is not None and not head.startswith(SUFFIXES):
+                return (*(self.parts(modifier) or (modifier,)), head)
+        return ()
+
+
+def _glossary_terms(glossary: Mapping[str, str]) -> list[tuple[str, str, list[str]]]:
+    return [(abbreviation, long_form.casefold(), [w.lower() for w in words(long_form)])
+            for abbreviation, long_form in glossary.items()]
+
+
+def extra_words(doc: Mapping[str, str], decompounder: Decompounder,
+                glossary: list[tuple[str, str, list[str]]]) -> list[str]:
+    """Hidden index words for one search document: compound parts and glossary terms."""
+    text = f"{doc.get('title', '')} {doc.get('text', '')}"
+    found = words(text)
+    present = {word.lower() for word in found}
+    extra: set[str] = set()
+    for word in present:
+        extra.update(decompounder.parts(word))
+    plain = " ".join(found).casefold()
+    for abbreviation, long_form, long_words in glossary:
+        if abbreviation in found:
+            extra.update(long_words)
+        elif long_form and " ".join(words(long_form)) in plain:
+            extra.add(abbreviation.lower())
+    return sorted(extra - present)
+
+
+def enrich_index(index: dict, glossary: Mapping[str, str], stop: frozenset[str] = frozenset()) -> dict:
+    """Adds the hidden field to every document of a Material search index (in place)."""
+    docs = index.get("docs", [])
+    decompounder = Decompounder(
+        (word for doc in docs for word in words(f"{doc.get('title', '')} {doc.get('text', '')}")), stop)
+    terms = _glossary_terms(glossary)
+    for doc in docs:
+        extra = extra_words(doc, decompounder, terms)
+        if extra:
+            doc[EXTRA_FIELD] = " ".join(extra)
+    return index
+
+
+def enrich_index_file(path: Path, glossary: Mapping[str, str], node_modules: Path) -> None:
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    enrich_index(index, glossary, stop_words(node_modules))
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
+                    encoding="utf-8")
