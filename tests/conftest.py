@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +27,10 @@ class Build:
         return (self.site / url_path / "index.html").read_text(encoding="utf-8")
 
 
-def run_build(site: Path, content: Path | None = None, *extra: str, pdf: bool = False) -> Build:
+def run_build(site: Path, content: Path | None = None, *extra: str, pdf: bool = False,
+              env: dict[str, str] | None = None) -> Build:
     """Run the real `mkdocs build --strict` of this repository into ``site`` (the PDF only when asked)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBUCH_PDF": "true" if pdf else "false"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBUCH_PDF": "true" if pdf else "false", **(env or {})}
     env.pop("HANDBUCH_CONTENT", None)
     if content is not None:
         env["HANDBUCH_CONTENT"] = str(content)
@@ -45,6 +47,20 @@ def real_build(tmp_path_factory) -> Build:
     build = run_build(tmp_path_factory.mktemp("real") / "site", pdf=True)
     assert build.returncode == 0, build.output
     return build
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory) -> Path:
+    """`make offline` into a temp dir, unzipped: returns the folder holding index.html."""
+    work = tmp_path_factory.mktemp("offline")
+    result = subprocess.run([sys.executable, "scripts/offline.py", "--build-dir", str(work / "build"),
+                             "--dist-dir", str(work / "dist")], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [archive] = (work / "dist").glob("handbuch-offline-*.zip")
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(work / "unpacked")
+    [folder] = (work / "unpacked").iterdir()
+    return folder
 
 
 @pytest.fixture

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from browser import browser_page, search, serve
-from conftest import REPO
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def bundle(tmp_path_factory) -> Path:
-    """`make offline` into a temp dir, unzipped: returns the folder holding index.html."""
-    work = tmp_path_factory.mktemp("offline")
-    result = subprocess.run([sys.executable, "scripts/offline.py", "--build-dir", str(work / "build"),
-                             "--dist-dir", str(work / "dist")], cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    [archive] = (work / "dist").glob("handbuch-offline-*.zip")
-    with zipfile.ZipFile(archive) as z:
-        z.extractall(work / "unpacked")
-    [folder] = (work / "unpacked").iterdir()
-    return folder
 
 
 def test_bundle_layout(bundle):

@@ -106,11 +106,12 @@ class Decompounder:
 
     def _modifier(self, text: str) -> str | None:
         """The first part of a compound, without its linking element (Präventions- -> Prävention)."""
-        if self.known(text):
-            return text
-        for link in LINKING:
-            if text.endswith(link) and len(text) - len(link) >= MIN_MODIFIER and self.known(text[:-len(link)]):
-                return text[:-len(link)]
+        unlinked = [text[:-len(link)] for link in LINKING
+                    if text.endswith(link) and len(text) - len(link) >= MIN_MODIFIER]
+        for known in (self.vocabulary.__contains__, self.known):  # words as written first
+            for candidate in (text, *unlinked):
+                if known(candidate):
+                    return candidate
         return None
 
     def parts(self, word: str) -> tuple[str, ...]:
@@ -134,7 +135,7 @@ class Decompounder:
             head = word[cut:]
             modifier = self._modifier(word[:cut])
             if modifier is not None and not head.startswith(SUFFIXES):
-                return (*(self.parts(modifier) or (modifier,)), head)
+                return (*(self.parts(modifier) or (modifier,)), *(self.parts(head) or (head,)))
         return ()
 
 

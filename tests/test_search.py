@@ -1,0 +1,201 @@
+"""German search: the query set through the real search box, the canonical word forms of
+the shipped worker files, and the hidden index field (hooks/handbuch/search.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from browser import browser_page, serve
+from conftest import REPO, run_build
+from handbuch import search
+from search_check import load_queries, location, open_search, rank, result_groups, run_queries
+
+NODE_MODULES = REPO / "node_modules"
+
+
+def _words(site: Path, index: list[str] = (), query: list[str] = ()) -> dict:
+    result = subprocess.run(["node", str(REPO / "tests" / "search_words.cjs"), str(site)],
+                            input=json.dumps({"index": list(index), "query": list(query)}),
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def _index(site: Path) -> dict:
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+# --- the query set ------------------------------------------------------------------------
+
+def test_query_set_covers_what_coordinators_type():
+    queries = load_queries()
+    assert len(queries) >= 40
+    kinds = Counter(q.kind for q in queries)
+    for kind in ("Thema", "Kommune", "Kreis", "Maßnahme", "Handlungsfeld", "Abkürzung", "Schreibweise",
+                 "Wortteil", "Beugung"):
+        assert kinds[kind] >= 2, kind
+    assert len({q.text.casefold() for q in queries}) == len(queries), "eine Anfrage steht doppelt"
+
+
+def test_every_expected_page_and_section_exists(real_build):
+    # A renamed heading must fail here with its name, not as a vague miss in the browser.
+    for query in load_queries():
+        path, _, anchor = query.expected.partition("#")
+        page = real_build.site / path / "index.html"
+        assert page.is_file(), f"{query.text}: Seite {path} fehlt"
+        if anchor:
+            assert f'id="{anchor}"' in page.read_text(encoding="utf-8"), f"{query.text}: #{anchor} fehlt in {path}"
+
+
+def _misses(outcome) -> list[str]:
+    return [f"{q.text!r}: erwartet {q.expected}, Rang {r}, Treffer {top}" for q, r, top in outcome
+            if r is None or r > 5]
+
+
+@pytest.mark.slow
+def test_every_query_finds_its_page_in_the_top_five_over_http(real_build):
+    with serve(real_build.site) as origin, browser_page(origin) as session:
+        outcome = run_queries(session.page, origin + "/", load_queries())
+        assert session.outside_requests() == []
+    assert _misses(outcome) == []
+
+
+@pytest.mark.slow
+def test_every_query_finds_its_page_in_the_top_five_in_the_offline_bundle(bundle):
+    with browser_page("file://") as session:
+        outcome = run_queries(session.page, bundle.as_uri() + "/", load_queries())
+        assert session.outside_requests() == []
+    assert _misses(outcome) == []
+
+
+@pytest.mark.slow
+def test_results_name_their_page_and_hide_the_extra_field(real_build):
+    docs = {doc["location"]: doc for doc in _index(real_build.site)["docs"]}
+    with serve(real_build.site) as origin, browser_page(origin) as session:
+        page = session.page
+        open_search(page, origin + "/")
+        groups = result_groups(page, "Lotsen", origin + "/")
+        assert rank(groups, "kommunen/beispielstadt/#massnahme-gesundheitslotsen-in-der-kinderarztpraxis") == 1
+        entry = page.locator(".md-search-result__item").first
+        # The entry is headed by its municipality; the section is the measure.
+        assert entry.locator("h1").inner_text() == "Beispielstadt (Beispiel)"
+        assert "Gesundheitslotsen in der Kinderarztpraxis" in entry.locator("h2").all_inner_texts()
+        extra = docs["kommunen/beispielstadt/#massnahme-gesundheitslotsen-in-der-kinderarztpraxis"][search.EXTRA_FIELD]
+        assert "lotsen" in extra.split()
+        assert extra not in entry.inner_text()
+
+        # The snippet of a measure is its description, not its list of facts.
+        result_groups(page, "Willkommensbesuche", origin + "/")
+        entry = page.locator(".md-search-result__item").first
+        assert entry.locator("h1").inner_text() == "Beispielstadt (Beispiel)"
+        assert entry.locator("article", has_text="Willkommensbesuche für Neugeborene").locator("p").first \
+            .inner_text().startswith("Fachkräfte besuchen Familien nach der Geburt")
+
+        groups = result_groups(page, "Stabsstelle", origin + "/")
+        entry = page.locator(".md-search-result__item").first
+        assert entry.locator("h1").inner_text() == "Koordination verankern"  # the chapter
+
+
+# --- canonical forms, as the worker computes them ------------------------------------------
+
+def test_spellings_and_forms_meet_in_one_index_term(real_build):
+    same = [("Maßnahmen", "Massnahme", "maßnahme"), ("Prävention", "Praevention", "PRÄVENTION"),
+            ("Frühe", "fruehe", "Fruehe"), ("Steuerungsgruppe", "Steuerungsgruppen"),
+            ("armutssensibel", "armutssensible", "armutssensiblen"), ("Familienzentrum", "Familienzentren"),
+            ("Gremium", "Gremien"), ("Elterncafé", "Elterncafe"), ("Jugendämter", "Jugendaemter", "Jugendamt")]
+    found = _words(real_build.site, index=[w for group in same for w in group])["index"]
+    for group in same:
+        assert len({tuple(found[w]) for w in group}) == 1, {w: found[w] for w in group}
+    assert found["Maßnahmen"] == ["massnahm"]
+
+
+def test_wildcard_queries_get_the_index_form(real_build):
+    # Material appends * to every term; lunr then skips its pipeline, we do not.
+    words = _words(real_build.site, index=["Steuerungsgruppe", "Neugeborene", "(ASD),"],
+                   query=["Steuerungsgruppen*", "neugeborenen*", "asd*", "Kooperationsvereinb*"])
+    assert words["query"]["Steuerungsgruppen*"] == words["index"]["Steuerungsgruppe"][0] + "*"
+    assert words["query"]["neugeborenen*"] == words["index"]["Neugeborene"][0] + "*"
+    assert words["index"]["(ASD),"] == ["asd"] and words["query"]["asd*"] == "asd*"
+    assert words["query"]["Kooperationsvereinb*"].startswith("kooperationsvereinb")  # partial words stay prefixes
+
+
+def test_stop_words_are_not_indexed(real_build):
+    assert _words(real_build.site, index=["und", "der"])["index"] == {"und": [], "der": []}
+
+
+# --- the hidden field, computed at build time ----------------------------------------------
+
+def test_compounds_split_against_the_handbooks_own_words():
+    d = search.Decompounder(["Prävention", "Maßnahmen", "Netzwerk", "Koordination", "Kinder", "Armut",
+                             "Gesundheit", "Jugend", "Hilfe", "Planung", "Beispiel", "Spiel", "ISS"],
+                            stop=frozenset({"bei"}))
+    assert d.parts("präventionsmaßnahmen") == ("prävention", "maßnahmen")
+    assert d.parts("netzwerkkoordination") == ("netzwerk", "koordination")
+    assert d.parts("kinderarmutsfolgen") == ("kinder", "armut", "folgen")
+    assert d.parts("jugendhilfeplanung") == ("jugend", "hilfe", "planung")
+    assert d.parts("gesundheitslotsen") == ("gesundheit", "lotsen")  # a head never used alone
+    assert d.parts("beispiel") == ()  # "bei" is a particle, not a word
+    assert d.parts("jugendliche") == ()  # "-liche" is a suffix, not a word
+    assert d.parts("ergebnisse") == ()  # "ISS" is an abbreviation, not a part
+    assert d.parts("kinder") == ()
+
+
+def test_glossary_terms_work_both_ways():
+    glossary = {"ASD": "Allgemeiner Sozialer Dienst", "HzE": "Hilfen zur Erziehung"}
+    index = {"docs": [
+        {"location": "a/", "title": "A", "text": "<p>Der <code>ASD</code> berät.</p>"},
+        {"location": "b/", "title": "B", "text": "<p>Hilfen zur Erziehung &amp; mehr</p>"},
+        {"location": "c/", "title": "C", "text": "<p>Nichts davon.</p>"},
+    ]}
+    search.enrich_index(index, glossary)
+    a, b, c = index["docs"]
+    assert {"allgemeiner", "sozialer", "dienst"} <= set(a[search.EXTRA_FIELD].split())
+    assert "hze" in b[search.EXTRA_FIELD].split()
+    assert search.EXTRA_FIELD not in c
+
+
+def test_stop_words_come_from_lunr_languages():
+    stop = search.stop_words(NODE_MODULES)
+    assert {"und", "der", "bei", "mit", "habe"} <= stop and len(stop) > 200
+
+
+def test_words_of_index_text():
+    assert search.words("<p>Kita&nbsp;&amp; Schule, <code>x_y</code> 2017</p>") == ["Kita", "Schule", "x", "y"]
+
+
+# --- the build -----------------------------------------------------------------------------
+
+def test_build_ships_the_extension_and_fills_the_hidden_field(real_build):
+    index = _index(real_build.site)
+    assert index["config"]["pipeline"] == search.PIPELINE
+    assert search.EXTRA_FIELD in index["config"]["fields"]
+    german = (real_build.site / search.LUNR_MIN / "lunr.de.min.js").read_text(encoding="utf-8")
+    assert german.startswith((NODE_MODULES / "lunr-languages" / "min" / "lunr.de.min.js").read_text(encoding="utf-8"))
+    assert search.EXTENSION.read_text(encoding="utf-8") in german
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    extra = docs["leitfaden/netzwerke-aufbauen/#drei-ausbaustufen-von-praventionsnetzwerken"][search.EXTRA_FIELD].split()
+    assert "netzwerk" in extra or "netzwerken" in extra
+    # Nothing of it on the pages themselves.
+    for html in real_build.site.rglob("*.html"):
+        assert "handbuchFold" not in html.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_stock_mode_leaves_materials_search_alone(tmp_path):
+    build = run_build(tmp_path / "site", None, env={search.MODE_VARIABLE: "stock"})
+    assert build.returncode == 0, build.output
+    index = _index(build.site)
+    assert search.EXTRA_FIELD not in index["config"]["fields"]
+    assert all(search.EXTRA_FIELD not in doc for doc in index["docs"])
+    assert "handbuchFold" not in (build.site / search.LUNR_MIN / "lunr.de.min.js").read_text(encoding="utf-8")
+
+
+def test_location_of_result_links():
+    assert location("http://h:1/leitfaden/steuerung/?h=x#a", "http://h:1/") == "leitfaden/steuerung/#a"
+    assert location("file:///s/leitfaden/steuerung.html?h=x#a", "file:///s/") == "leitfaden/steuerung/#a"
+    assert location("file:///s/index.html#zum-drucken", "file:///s/") == "#zum-drucken"
+    assert location("file:///s/leitfaden/index.html", "file:///s/") == "leitfaden/"
