@@ -8,7 +8,7 @@ SITE   ?= site
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site test validate serve offline pdf bench generate schema new lock clean help
+.PHONY: site test validate serve offline pdf bench search-eval generate schema new lock clean help
 
 help:
 	@echo "make site      – Inhalte prüfen und die Website nach $(SITE)/ bauen"
@@ -20,6 +20,7 @@ help:
 	@echo "make generate  – erzeugte Markdown-Seiten nach build/pages/ schreiben"
 	@echo "make new NAME=\"Stadt Beispiel\" – neuen Kommunen-Datensatz anlegen (optional KREIS=…, ART=…)"
 	@echo "make schema    – Schema (schemas/) und CONTRIBUTING.md aus Modell und Vokabularen neu erzeugen"
+	@echo "make search-eval – Trefferquote der Suche: Materials Standardsuche neben unserer (Chromium)"
 	@echo "make bench     – Benchmark mit synthetischen Inhalten (40, 600, 2000 Kommunen); gibt Messwerte aus"
 	@echo "make lock      – Lock-Dateien aus requirements*.in neu erzeugen"
 
@@ -83,6 +84,10 @@ test: $(VENV)/.test-installed node_modules/.installed $(CHROMIUM) /usr/bin/pdfto
 
 bench: $(VENV)/.test-installed node_modules/.installed $(CHROMIUM)
 	$(BIN)/python scripts/bench.py
+
+search-eval: $(VENV)/.test-installed node_modules/.installed $(CHROMIUM)
+	$(BIN)/python scripts/search_eval.py
+	$(BIN)/python scripts/search_eval.py --offline
 
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet "pip-tools==7.6.2"
