@@ -139,25 +139,29 @@ class Decompounder:
         return ()
 
 
-def _glossary_terms(glossary: Mapping[str, str]) -> list[tuple[str, str, list[str]]]:
-    return [(abbreviation, long_form.casefold(), [w.lower() for w in words(long_form)])
-            for abbreviation, long_form in glossary.items()]
+def _glossary_terms(glossary: Mapping[str, str], stop: frozenset[str]) -> list[tuple[str, str, set[str]]]:
+    """(abbreviation, long form as a phrase of words, the long form's words to add)."""
+    terms = []
+    for abbreviation, long_form in glossary.items():
+        long_words = [w.lower() for w in words(long_form)]
+        terms.append((abbreviation, " ".join(long_words), set(long_words) - stop))
+    return terms
 
 
-def extra_words(doc: Mapping[str, str], decompounder: Decompounder,
-                glossary: list[tuple[str, str, list[str]]]) -> list[str]:
-    """Hidden index words for one search document: compound parts and glossary terms."""
-    text = f"{doc.get('title', '')} {doc.get('text', '')}"
-    found = words(text)
-    present = {word.lower() for word in found}
+def extra_words(found: list[str], decompounder: Decompounder,
+                glossary: list[tuple[str, str, set[str]]]) -> list[str]:
+    """Hidden index words for one search document (its words given): compound parts and glossary terms."""
+    present = set(map(str.lower, found))
     extra: set[str] = set()
     for word in present:
-        extra.update(decompounder.parts(word))
-    plain = " ".join(found).casefold()
+        parts = decompounder.parts(word)
+        if parts:
+            extra.update(parts)
+    phrase = " ".join(found).lower()
     for abbreviation, long_form, long_words in glossary:
         if abbreviation in found:
             extra.update(long_words)
-        elif long_form and " ".join(words(long_form)) in plain:
+        elif long_form and long_form in phrase:
             extra.add(abbreviation.lower())
     return sorted(extra - present)
 
@@ -165,11 +169,11 @@ def extra_words(doc: Mapping[str, str], decompounder: Decompounder,
 def enrich_index(index: dict, glossary: Mapping[str, str], stop: frozenset[str] = frozenset()) -> dict:
     """Adds the hidden field to every document of a Material search index (in place)."""
     docs = index.get("docs", [])
-    decompounder = Decompounder(
-        (word for doc in docs for word in words(f"{doc.get('title', '')} {doc.get('text', '')}")), stop)
-    terms = _glossary_terms(glossary)
-    for doc in docs:
-        extra = extra_words(doc, decompounder, terms)
+    found = [words(f"{doc.get('title', '')} {doc.get('text', '')}") for doc in docs]
+    decompounder = Decompounder(set().union(*found), stop)
+    terms = _glossary_terms(glossary, stop)
+    for doc, doc_words in zip(docs, found):
+        extra = extra_words(doc_words, decompounder, terms)
         if extra:
             doc[EXTRA_FIELD] = " ".join(extra)
     return index
