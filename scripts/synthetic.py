@@ -4,7 +4,7 @@ Usage: python scripts/synthetic.py ZIEL --kommunen 600 --massnahmen 25 [--seed 1
 
 Deterministic for a seed. Every record is an invented example (beispiel: true,
 AGS 99…), with German names and texts and field distributions loosely following
-the ISS survey of 2016. Vocabularies and practice-guide chapters are copied from
+the ISS survey of 2016. Vocabularies, practice-guide chapters and their figures are copied from
 the real content, so the result is a complete content root for HANDBUCH_CONTENT.
 """
 
@@ -112,6 +112,7 @@ def write_content(target: Path, municipalities: int, measures: int, seed: int = 
     (target / "municipalities").mkdir(parents=True)
     shutil.copy(REPOSITORY / "content" / "vocabularies.yml", target / "vocabularies.yml")
     shutil.copytree(REPOSITORY / "content" / "practice-guide", target / "practice-guide")
+    shutil.copy(REPOSITORY / "content" / "abbildungen.yml", target / "abbildungen.yml")  # the chapters draw them
     vocabularies = load_vocabularies(target, [])
     assert vocabularies is not None
     rng = random.Random(seed)

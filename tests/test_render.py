@@ -99,7 +99,8 @@ def test_marker_filters_select_the_right_items(content):
 
 
 @pytest.mark.parametrize(("marker", "wording"), [
-    ("<!-- handbuch: kommune -->", "unbekannter Block „kommune“; erlaubt: kommunen, massnahmen, kennzahl. Meinten Sie „kommunen“?"),
+    ("<!-- handbuch: kommune -->", "unbekannter Block „kommune“; erlaubt: kommunen, massnahmen, kennzahl, abbildung. "
+     "Meinten Sie „kommunen“?"),
     ("<!-- handbuch: kommunen stufe=produktionsnetzwerk -->", "unbekannter Filter „stufe“ für Block „kommunen“"),
     ("<!-- handbuch: kennzahl -->", "braucht den Filter „frage=…“"),
     ("<!-- handbuch: kennzahl frage=netzwerk.stuffe -->", "Meinten Sie „netzwerk.stufe“?"),

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from .markers import Marker, find_markers
 from .messages import problems_at, problems_from_validation
 from .model import TEXT_PATTERN, Kommune, base_type, field_info, field_paths
-from .problems import ContentError, Problem, display_path
+from .problems import ContentError, Problem, did_you_mean, display_path
 from .slugs import SLUG_PATTERN, slugify
 from .vocabularies import REQUIRED_TEXTS, Vocabularies
 from .yamlsafe import Document, Position, YamlProblem, load_document
@@ -75,6 +76,52 @@ class Glossary(BaseModel):
     entries: dict[Annotated[str, StringConstraints(pattern=r"^[A-Za-zÄÖÜäöüß0-9-]{2,12}$")], GlossaryEntry]
 
 
+# One line of text each (figures are drawn from them); the lengths keep boxes and captions readable.
+_BoxText = Annotated[str, StringConstraints(pattern=TEXT_PATTERN, max_length=40)]
+_LineText = Annotated[str, StringConstraints(pattern=TEXT_PATTERN, max_length=60)]
+_LongText = Annotated[str, StringConstraints(pattern=TEXT_PATTERN, max_length=500)]
+
+
+class IllustrationElement(BaseModel):
+    """One box of a figure in content/abbildungen.yml."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    titel: _BoxText  # short enough for a box; the figure wraps it
+    zeilen: list[_LineText] = Field(default_factory=list, max_length=3)  # short lines inside the box
+    herkunft: _LineText | None = None  # where the box's words come from, shown small in the box
+    erklaerung: _LongText | None = None  # longer text, listed below the figure
+    ausgelassen: bool = False  # stands for a part of an original figure that is not reproduced
+
+
+# Layouts of the figure template (blocks/abbildung.html.j2) and how many boxes each holds.
+ILLUSTRATION_FORMS = {"kreislauf": (3, 6), "ebenen": (2, 4)}
+
+
+class Illustration(BaseModel):
+    """One figure: drawn as inline SVG where a chapter says <!-- handbuch: abbildung name=… -->."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    form: str
+    titel: _LongText  # the SVG's accessible name
+    bildunterschrift: _LongText  # visible caption: whose figure it is, what it leaves out
+    elemente: list[IllustrationElement]
+
+    @model_validator(mode="after")
+    def _fits_its_form(self) -> "Illustration":
+        if self.form not in ILLUSTRATION_FORMS:
+            raise PydanticCustomError("form", "unbekannte Form „{form}“; erlaubt: {allowed}.{hint}", {
+                "form": self.form, "allowed": ", ".join(ILLUSTRATION_FORMS),
+                "hint": did_you_mean(self.form, ILLUSTRATION_FORMS)})
+        low, high = ILLUSTRATION_FORMS[self.form]
+        if not low <= len(self.elemente) <= high:
+            raise PydanticCustomError("elemente", "die Form „{form}“ braucht {low} bis {high} Elemente, "
+                                      "hier sind es {count}.", {"form": self.form, "low": low, "high": high,
+                                                                 "count": len(self.elemente)})
+        return self
+
+
 @dataclass(frozen=True)
 class Handbook:
     root: Path
@@ -82,6 +129,7 @@ class Handbook:
     municipalities: tuple[Municipality, ...]  # sorted by name
     chapters: tuple[Chapter, ...]  # in front-matter order
     glossary: dict[str, GlossaryEntry] = dataclasses.field(default_factory=dict)  # sorted by abbreviation
+    illustrations: dict[str, Illustration] = dataclasses.field(default_factory=dict)  # in file order
 
 
 def _read(path: Path, problems: list[Problem]) -> Document | None:
@@ -285,7 +333,8 @@ def _chapter_text(path: Path, file: str, problems: list[Problem]) -> str | None:
         return None
 
 
-def load_chapters(root: Path, vocabularies: Vocabularies, problems: list[Problem]) -> list[Chapter]:
+def load_chapters(root: Path, vocabularies: Vocabularies, problems: list[Problem],
+                  illustrations: tuple[str, ...] | None = ()) -> list[Chapter]:
     chapters = []
     for path in sorted((root / "practice-guide").glob("*.md")):
         file = display_path(path)
@@ -319,7 +368,7 @@ def load_chapters(root: Path, vocabularies: Vocabularies, problems: list[Problem
             continue
         body_line = text[: match.end()].count("\n") + 1
         body = text[match.end():]
-        markers, marker_problems = find_markers(body, body_line, file, vocabularies)
+        markers, marker_problems = find_markers(body, body_line, file, vocabularies, illustrations)
         problems.extend(marker_problems)
         assert isinstance(meta, ChapterMeta)
         chapters.append(Chapter(path.stem, path, meta, body, body_line, tuple(markers)))
@@ -354,11 +403,13 @@ def _load_handbook(root: Path) -> Handbook:
     if vocabularies is None:
         raise ContentError(problems)
     municipalities = load_municipalities(root, vocabularies, problems)
-    chapters = load_chapters(root, vocabularies, problems)
+    # Before the chapters: their markers name illustrations.
+    illustrations, illustration_names = load_illustrations(root, problems)
+    chapters = load_chapters(root, vocabularies, problems, illustration_names)
     glossary = load_glossary(root, problems)
     if problems:
         raise ContentError(problems)
-    return Handbook(root, vocabularies, tuple(municipalities), tuple(chapters), glossary)
+    return Handbook(root, vocabularies, tuple(municipalities), tuple(chapters), glossary, illustrations)
 
 
 def load_glossary(root: Path, problems: list[Problem]) -> dict[str, GlossaryEntry]:
@@ -379,3 +430,48 @@ def load_glossary(root: Path, problems: list[Problem]) -> dict[str, GlossaryEntr
         problems.extend(_unwrapped(error, document, file, Glossary, "entries"))
         return {}
     return dict(sorted(glossary.entries.items(), key=lambda item: item[0].casefold()))
+
+
+ILLUSTRATIONS_FILE = "abbildungen.yml"
+
+
+def load_illustrations(root: Path, problems: list[Problem]) -> tuple[dict[str, Illustration], tuple[str, ...] | None]:
+    """content/abbildungen.yml (optional): the texts of the figures chapters draw as inline SVG.
+
+    The texts live here, not in the chapter, so that a figure and the list explaining it render
+    from the same entries and cannot drift apart. Returns the valid figures and every name the
+    file defines (markers are checked against the names even if an entry has a mistake), or
+    None for the names when the file cannot be read at all.
+    """
+    path = root / ILLUSTRATIONS_FILE
+    if not path.exists():
+        return {}, ()
+    document = _read(path, problems)
+    if document is None:
+        return {}, None
+    file = display_path(path)
+    if not isinstance(document.data, dict):
+        problems.append(Problem(file, 1, 1, None, f"{ILLUSTRATIONS_FILE} muss eine Zuordnung „name: {{form: …}}“ "
+                                "enthalten."))
+        return {}, None
+    found: dict[str, Illustration] = {}
+    for name, data in document.data.items():
+        # One figure at a time, positioned in its own part of the file: the messages' "did you
+        # mean" looks fields up by model path, which a dict of names in between would hide.
+        position = document.position((name,))
+        if not isinstance(name, str) or not _SLUG.match(name):
+            problems.append(Problem(file, position.line, position.column, str(name), "kein gültiger Name einer "
+                                    "Abbildung; erlaubt sind Kleinbuchstaben a-z, Ziffern und Bindestriche."))
+            continue
+        if not isinstance(data, dict):
+            problems.append(Problem(file, position.line, position.column, name, "erwartet eine Zuordnung mit "
+                                    "form, titel, bildunterschrift und elemente."))
+            continue
+        node = next(v for k, v in document.root.value if getattr(k, "value", None) == name)
+        try:
+            found[name] = Illustration.model_validate(data)
+        except ValidationError as error:
+            part = dataclasses.replace(document, data=data, root=node)
+            problems.extend(dataclasses.replace(p, field=f"{name}.{p.field}" if p.field else name)
+                            for p in problems_from_validation(error, part, file, Illustration))
+    return found, tuple(str(name) for name in document.data)

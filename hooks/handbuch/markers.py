@@ -5,9 +5,11 @@ Syntax (one line of its own, an HTML comment so other Markdown viewers hide it):
     <!-- handbuch: kommunen netzwerkstufe=produktionsnetzwerk -->
     <!-- handbuch: massnahmen handlungsfeld=fruehe-hilfen lebensphase=kita -->
     <!-- handbuch: kennzahl frage=netzwerk.stufe -->
+    <!-- handbuch: abbildung name=planungszyklus -->
 
-Filters combine with AND. Every block, filter and value is checked when the
-content is loaded, so a typo fails `make validate` with file and line.
+Filters combine with AND; `abbildung` draws an illustration of content/abbildungen.yml.
+Every block, filter and value is checked when the content is loaded, so a typo fails
+`make validate` with file and line.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ _LOOSE = re.compile(r"<!--\s*handbuch\b")  # a line that tries to be a marker
 _CODE_SPAN = re.compile(r"`+[^`]*`+")  # quoting the syntax in `code` is fine
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 YES_NO = "ja-nein"  # pseudo vocabulary for yes/no filters
+ILLUSTRATIONS = "abbildungen"  # pseudo vocabulary: the figure names of content/abbildungen.yml
 
 
 @dataclass(frozen=True)
 class Filter:
-    vocabulary: str  # vocabulary the value must come from; YES_NO; or "kennzahlen"
+    vocabulary: str  # vocabulary the value must come from; YES_NO; ILLUSTRATIONS; or "kennzahlen"
     field: str  # the record field it reads (its label captions the block)
     values: Callable[[Any], Iterable[object]]  # the item's values; the filter matches if one equals
 
@@ -67,6 +70,7 @@ BLOCKS: dict[str, tuple[dict[str, Filter], tuple[str, ...]]] = {
     "kommunen": (MUNICIPALITY_FILTERS, ()),
     "massnahmen": (MEASURE_FILTERS, ()),
     "kennzahl": ({"frage": Filter("kennzahlen", "", lambda _: ())}, ("frage",)),
+    "abbildung": ({"name": Filter(ILLUSTRATIONS, "", lambda _: ())}, ("name",)),
 }
 
 
@@ -95,15 +99,29 @@ class Marker:
         return out
 
 
-def _allowed(vocabulary: str, vocabularies: "Vocabularies") -> list[str]:
+def _allowed(vocabulary: str, vocabularies: "Vocabularies", illustrations: tuple[str, ...] | None) -> list[str] | None:
+    """The values a filter takes; None: not known (the illustrations file is broken and reported)."""
     if vocabulary == YES_NO:
         return ["ja", "nein"]
+    if vocabulary == ILLUSTRATIONS:
+        return None if illustrations is None else list(illustrations)
     if vocabulary == "kennzahlen":
         return list(vocabularies.kennzahlen)
     return list(vocabularies.values(vocabulary))
 
 
-def _parse(args: str, line: int, file: str, vocabularies: "Vocabularies") -> tuple[Marker | None, list[Problem]]:
+def _unknown_value(name: str, value: str, vocabulary: str, allowed: list[str]) -> str:
+    if vocabulary != ILLUSTRATIONS:
+        return (f"unbekannter Wert „{value}“ für Filter „{name}“; "
+                f"erlaubt: {allowed_list(allowed)}.{did_you_mean(value, allowed)}")
+    if not allowed:
+        return f"unbekannte Abbildung „{value}“: es gibt keine, content/abbildungen.yml fehlt oder ist leer."
+    return (f"unbekannte Abbildung „{value}“; erlaubt (aus content/abbildungen.yml): "
+            f"{allowed_list(allowed)}.{did_you_mean(value, allowed)}")
+
+
+def _parse(args: str, line: int, file: str, vocabularies: "Vocabularies",
+           illustrations: tuple[str, ...] | None) -> tuple[Marker | None, list[Problem]]:
     tokens = args.split()
     if not tokens:
         return None, [Problem(file, line, 1, None, f"Markierung ohne Block; erlaubt: {', '.join(BLOCKS)}.")]
@@ -127,10 +145,9 @@ def _parse(args: str, line: int, file: str, vocabularies: "Vocabularies") -> tup
             problems.append(Problem(file, line, 1, None, f"unbekannter Filter „{name}“ für Block „{block}“; "
                                     f"erlaubt: {', '.join(specs)}.{did_you_mean(name, specs)}"))
             continue
-        allowed = _allowed(specs[name].vocabulary, vocabularies)
-        if value not in allowed:
-            problems.append(Problem(file, line, 1, None, f"unbekannter Wert „{value}“ für Filter „{name}“; "
-                                    f"erlaubt: {allowed_list(allowed)}.{did_you_mean(value, allowed)}"))
+        allowed = _allowed(specs[name].vocabulary, vocabularies, illustrations)
+        if allowed is not None and value not in allowed:
+            problems.append(Problem(file, line, 1, None, _unknown_value(name, value, specs[name].vocabulary, allowed)))
             continue
         filters.append((name, value))
     for name in required:
@@ -139,8 +156,10 @@ def _parse(args: str, line: int, file: str, vocabularies: "Vocabularies") -> tup
     return (None if problems else Marker(line, 0, block, tuple(filters))), problems
 
 
-def find_markers(body: str, first_line: int, file: str,
-                 vocabularies: "Vocabularies") -> tuple[list[Marker], list[Problem]]:
+def find_markers(body: str, first_line: int, file: str, vocabularies: "Vocabularies",
+                 illustrations: tuple[str, ...] | None = ()) -> tuple[list[Marker], list[Problem]]:
+    """The markers of a chapter body and their problems; ``illustrations`` are the names an
+    `abbildung` marker may use (None: unknown, because content/abbildungen.yml is broken and reported)."""
     markers, problems = [], []
     fence = ""  # inside a fenced code block, markers are shown, not expanded
     for offset, text in enumerate(body.split("\n")):
@@ -157,7 +176,7 @@ def find_markers(body: str, first_line: int, file: str,
                                     "Zeile stehen und mit „-->“ enden, z. B. "
                                     "<!-- handbuch: kommunen netzwerkstufe=produktionsnetzwerk -->"))
             continue
-        marker, found = _parse(match.group("args"), line, file, vocabularies)
+        marker, found = _parse(match.group("args"), line, file, vocabularies, illustrations)
         problems.extend(found)
         if marker:
             markers.append(Marker(line, offset, marker.block, marker.filters))
