@@ -13,10 +13,10 @@ const folder = path.join(process.argv[2], "assets", "javascripts", "lunr", "min"
 for (const file of ["lunr.stemmer.support.min.js", "lunr.de.min.js"])
   vm.runInThisContext(fs.readFileSync(path.join(folder, file), "utf8"), { filename: file });
 
-// Material: use the language, then remove what its pipeline setting leaves out.
+// Material: use the language, then remove what its pipeline setting leaves out (all three).
 const builder = new lunr.Builder();
 builder.use(lunr.de);
-builder.pipeline.remove(lunr.de.trimmer);
+for (const fn of [lunr.de.trimmer, lunr.de.stopWordFilter, lunr.de.stemmer]) builder.pipeline.remove(fn);
 
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 const index = {};

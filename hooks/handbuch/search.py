@@ -29,9 +29,10 @@ from pathlib import Path
 
 MODE_VARIABLE = "HANDBUCH_SEARCH"
 EXTRA_FIELD = "extra"
-# Stemming on; the trimmer's work is done by our fold (which keeps the wildcard).
-PIPELINE = ["stopWordFilter", "stemmer"]
-FIELDS = {EXTRA_FIELD: {"boost": 1.0}}
+# Material's trimmer, stop word filter and stemmer off: our one cached function in the
+# worker does their work (static/lunr.handbuch.js), with the stemmer also for wildcards.
+PIPELINE: list[str] = []
+FIELDS = {EXTRA_FIELD: {"boost": 0.3}}
 LUNR_MIN = "assets/javascripts/lunr/min/"
 EXTENSION = Path(__file__).with_name("static") / "lunr.handbuch.js"
 
@@ -40,7 +41,10 @@ MIN_MODIFIER = 4  # keeps particles out: "bei|spiel", "mit|wirken"
 # A head the handbook never uses alone ("Gesundheits|lotsen") counts when it is this long
 # and does not start like a suffix ("jugend|liche").
 MIN_NEW_HEAD = 6
-SUFFIXES = ("lich", "ung", "heit", "keit", "schaft", "isch", "chen", "lein", "bar", "sam", "los", "haft", "ig")
+SUFFIXES = ("lich", "ung", "heit", "keit", "schaft", "isch", "chen", "lein", "bar", "sam", "los", "haft", "ig",
+            "ier", "ion", "ität", "itä", "ell", "est")
+# How a German word can begin: a vowel, one consonant before a vowel, or one of these clusters.
+ONSET = re.compile(r"^(?:[aeiouäöüy]|(?:sch|str|spr|[bcdfgkpt][lr]|pf|ph|qu|s[pt]|kn|zw|wr|th|[b-df-hj-np-tv-z])[aeiouäöüy])")
 LINKING = ("s", "es", "n", "en", "e", "er", "ens")  # Fugenelemente
 INFLECTION = ("e", "n", "en", "s", "es", "er", "ern", "nen")
 WORD = re.compile(r"[^\W\d_]+")
@@ -104,11 +108,14 @@ class Decompounder:
                 return True
         return False
 
-    def _modifier(self, text: str) -> str | None:
-        """The first part of a compound, without its linking element (Präventions- -> Prävention)."""
+    def _modifier(self, text: str, strict: bool = False) -> str | None:
+        """The first part of a compound, without its linking element (Präventions- -> Prävention).
+
+        Words as written come first; `strict` admits nothing else.
+        """
         unlinked = [text[:-len(link)] for link in LINKING
                     if text.endswith(link) and len(text) - len(link) >= MIN_MODIFIER]
-        for known in (self.vocabulary.__contains__, self.known):  # words as written first
+        for known in (self.vocabulary.__contains__,) if strict else (self.vocabulary.__contains__, self.known):
             for candidate in (text, *unlinked):
                 if known(candidate):
                     return candidate
@@ -133,8 +140,10 @@ class Decompounder:
                 return (*(self.parts(modifier) or (modifier,)), *(self.parts(head) or (head,)))
         for cut in range(len(word) - MIN_NEW_HEAD, MIN_MODIFIER - 1, -1):
             head = word[cut:]
-            modifier = self._modifier(word[:cut])
-            if modifier is not None and not head.startswith(SUFFIXES):
+            if head.startswith(SUFFIXES) or word[cut - 1:].startswith(SUFFIXES) or not ONSET.match(head):
+                continue  # "jugend|liche", "wissens|chaftlich", "unte|rstützung"
+            modifier = self._modifier(word[:cut], strict=True)
+            if modifier is not None:
                 return (*(self.parts(modifier) or (modifier,)), *(self.parts(head) or (head,)))
         return ()
 

@@ -5,11 +5,11 @@
  * npm), which Material's worker loads when the site language is German, over http
  * and in the offline bundle alike. It runs right after German support is defined.
  *
- * One canonical form serves both sides: index tokens pass through `fold` and the
- * German stemmer in lunr's pipeline; query terms get the same treatment in a
- * wildcard normalizer, because Material appends "*" to every query term and lunr
- * skips the pipeline for wildcard terms (lunr-languages issue 80). So "Massnahme",
- * "Maßnahmen" and "massnahme" meet at "massnahm", "fruehe" and "frühe" at "fruh",
+ * One canonical form serves both sides: index tokens pass through `indexToken` in
+ * lunr's pipeline; query terms get the same treatment in a wildcard normalizer,
+ * because Material appends "*" to every query term and lunr skips the pipeline for
+ * wildcard terms (lunr-languages issue 80). So "Massnahme", "Maßnahmen" and
+ * "massnahme" meet at "massnahm", "fruehe" and "frühe" at "fruh",
  * "Steuerungsgruppen" and "Steuerungsgruppe" at "steurungsgrupp".
  *
  * Compound parts and abbreviations come from the build (the hidden "extra" field of
@@ -20,15 +20,14 @@
 
   var german = lunr.de
   var stem = german.stemmer // also stems plain strings (lunr-languages' lunr 1 path)
+  var isStopWord = function (word) { return !german.stopWordFilter(word) }
 
-  /* Lowercase, drop punctuation around the word (the trimmer's job, but keeping a
-   * wildcard "*"), drop accents (é -> e, ä -> a) and spell ß and the ASCII umlauts
-   * one way: ß -> ss, ae -> a, oe -> o, ue -> u. Folding "ue" also hits words like
+  /* Lowercase, drop accents (é -> e, ä -> a) and spell ß and the ASCII umlauts one
+   * way: ß -> ss, ae -> a, oe -> o, ue -> u. Folding "ue" also hits words like
    * "neue"; both sides fold alike, so such words still find themselves. */
   function fold(word) {
     return word
       .toLowerCase()
-      .replace(/^[^\p{L}\p{N}*]+|[^\p{L}\p{N}*]+$/gu, "")
       .normalize("NFD")
       .replace(/\p{M}/gu, "")
       .replace(/\u00DF/g, "ss")
@@ -47,20 +46,34 @@
       .replace(/trum$/, "tr")
   }
 
-  function canonical(word) {
-    return merge(stem(word))
+  /* A word's canonical form and whether it is a stop word; punctuation around the
+   * word goes (the trimmer's job). The same words recur thousands of times in the
+   * index, so each is worked out once. */
+  var cache = new Map()
+  function analyse(word) {
+    var known = cache.get(word)
+    if (known === undefined) {
+      var trimmed = word.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")
+      known = trimmed ? [merge(stem(fold(trimmed))), isStopWord(trimmed)] : ["", false]
+      cache.set(word, known)
+    }
+    return known
   }
 
-  function mergeToken(token) {
-    return token.update(merge)
+  /* Index: stop words are left out. */
+  function indexToken(token) {
+    var known = analyse(token.toString())
+    return known[0] && !known[1] ? token.update(function () { return known[0] }) : undefined
   }
-  lunr.Pipeline.registerFunction(mergeToken, "handbuchMerge")
+  lunr.Pipeline.registerFunction(indexToken, "handbuchIndex")
 
-  function foldToken(token) {
-    var word = fold(token.toString())
-    return word ? token.update(function () { return word }) : undefined
+  /* Query: every word stays, or lunr fails on a required clause left without terms
+   * (Material's suggestions ask for "zur*" as required). */
+  function queryToken(token) {
+    var known = analyse(token.toString())
+    return known[0] ? token.update(function () { return known[0] }) : undefined
   }
-  lunr.Pipeline.registerFunction(foldToken, "handbuchFold")
+  lunr.Pipeline.registerFunction(queryToken, "handbuchQuery")
 
   /* A wildcard term such as "Maßnahmen*" -> "massnahm*". Terms with an inner
    * wildcard are left alone: a stemmer cannot know where the word ends. */
@@ -68,21 +81,20 @@
     var parts = /^(\*?)([^*]*)(\*?)$/.exec(term)
     if (!parts || !parts[2])
       return term
-    var word = fold(parts[2])
-    return word ? parts[1] + canonical(word) + parts[3] : term
+    var word = analyse(parts[2])[0]
+    return word ? parts[1] + word + parts[3] : term
   }
   normalizeWildcard.label = "handbuch-de"
-  normalizeWildcard.pipelineFunctionLabel = "handbuchFold"
+  normalizeWildcard.pipelineFunctionLabel = "handbuchQuery"
   lunr.stemmerSupport.addQueryParserWildcardNormalizer(lunr, normalizeWildcard)
 
-  /* Material calls `this.use(lunr.de)` and then removes the functions its config
-   * leaves out (the trimmer: `fold` trims). Folding goes first, before stop words. */
+  /* Material calls `this.use(lunr.de)` and then removes the trimmer, stop word
+   * filter and stemmer that its (empty) pipeline setting leaves out: our one
+   * function does all three, in this order. */
   lunr.de = function () {
     german.call(this)
-    for (var pipeline of [this.pipeline, this.searchPipeline]) {
-      pipeline.before(german.trimmer, foldToken)
-      pipeline.after(german.stemmer, mergeToken)
-    }
+    this.pipeline.add(indexToken)
+    this.searchPipeline.add(queryToken)
   }
   for (var key in german)
     lunr.de[key] = german[key]
