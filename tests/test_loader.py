@@ -111,6 +111,8 @@ def test_kreis_required_for_kreisangehoerige(content):
     ("    kontakt:\n      web: javascript:alert(1)\n", "kontakt.web", "https://"),
     ("    kontakt:\n      email: keine-adresse\n", "kontakt.email", "E-Mail-Adresse"),
     ("    beschreibung: '[klick](javascript:alert(1))'\n", "beschreibung", "https://, http:// oder mailto:"),
+    ("    netzwerk:\n      merkmale: [vertrauenskultur, vertrauenskultur]\n", "netzwerk.merkmale",
+     "„vertrauenskultur“ steht zweimal"),
 ])
 def test_wrong_values_are_explained(content, addition, field, wording):
     write_record(content, "teststadt", VALID + addition)

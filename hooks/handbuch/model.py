@@ -65,6 +65,21 @@ def Vocab(name: str) -> Any:
     return Annotated[str, AfterValidator(_vocabulary_check(name)), Field(json_schema_extra={VOCABULARY_KEY: name})]
 
 
+def _unique(values: list[Any]) -> list[Any]:
+    seen: set[Any] = set()
+    for value in values:
+        if value in seen:
+            raise PydanticCustomError("doppelt", "„{value}“ steht zweimal in der Liste; jeder Wert darf nur "
+                                      "einmal vorkommen.", {"value": value})
+        seen.add(value)
+    return values
+
+
+def VocabList(name: str) -> Any:
+    """Slugs from the vocabulary ``name``, each at most once."""
+    return Annotated[list[Vocab(name)], AfterValidator(_unique), Field(json_schema_extra={"uniqueItems": True})]
+
+
 def VocabNumber(name: str) -> Any:
     """A whole number whose allowed values are the keys of vocabulary ``name``."""
     return Annotated[int, BeforeValidator(_integral), AfterValidator(_vocabulary_check(name)),
@@ -157,14 +172,14 @@ class Koordination(Record):
 
 class Steuerungsgruppe(Record):
     vorhanden: bool | None = None
-    zusammensetzung: list[Vocab("steuerungsgruppe_zusammensetzung")] | None = None  # type: ignore[valid-type]
-    aufgaben: list[Vocab("steuerungsgruppe_aufgaben")] | None = None  # type: ignore[valid-type]
+    zusammensetzung: VocabList("steuerungsgruppe_zusammensetzung") | None = None
+    aufgaben: VocabList("steuerungsgruppe_aufgaben") | None = None
     bewertung: Vocab("bewertungen_erfolg") | None = None  # type: ignore[valid-type]
 
 
 class Netzwerk(Record):
     stufe: Vocab("netzwerkstufen") | None = None  # type: ignore[valid-type]
-    merkmale: list[Vocab("netzwerkmerkmale")] | None = None  # type: ignore[valid-type]
+    merkmale: VocabList("netzwerkmerkmale") | None = None
 
 
 class Praeventionskette(Record):
@@ -182,8 +197,8 @@ class Kontakt(Record):
 class Massnahme(Record):
     titel: Text
     handlungsfeld: Vocab("handlungsfelder")  # type: ignore[valid-type]
-    lebensphasen: list[Vocab("lebensphasen")] | None = None  # type: ignore[valid-type]
-    zielgruppen: list[Vocab("zielgruppen")] | None = None  # type: ignore[valid-type]
+    lebensphasen: VocabList("lebensphasen") | None = None
+    zielgruppen: VocabList("zielgruppen") | None = None
     traeger: Text | None = None
     seit: Year | None = None
     status: Vocab("massnahme_status") | None = None  # type: ignore[valid-type]
