@@ -164,3 +164,11 @@ def test_prevention_chain_shows_coverage_and_gaps(content):
     assert page.count('fill="#303f9f"') == 3 and 'fill="url(#kette-raster)"' in page  # gaps: the dashed grid
     assert "| Frühe Hilfen | 1 | 1 | – | – | – | – |" in page  # the same data as a table
     assert "Präventionskette auf einen Blick" not in pages["kommunen/k9.md"]
+
+
+@pytest.mark.parametrize(("value", "shown"), [(1.5, "1,5"), (2.0, "2,0"), (0.75, "0,75"), (0.004, "unter 0,01")])
+def test_staff_figures_read_as_written(value, shown):
+    from handbuch.render import Presenter
+
+    presenter = Presenter(load_handbook(CONTENT).vocabularies)
+    assert presenter.value("koordination.umfang_vzae", value) == shown

@@ -147,6 +147,8 @@ class Presenter:
         if isinstance(value, dt.date):
             return value.strftime("%d.%m.%Y")
         if isinstance(value, float):
+            if 0 < value < 0.005:  # would round to "0,0", which reads as "none"
+                return "unter 0,01"
             text = f"{value:.2f}".rstrip("0")
             return (text + "0" if text.endswith(".") else text).replace(".", ",")
         if isinstance(value, dict):
