@@ -85,7 +85,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     changes = last_changes(handbook.root)  # one git call for every content file
     info = config.extra["provenienz"] = build_info(handbook.root, changes)
     # The PDF takes seconds; `make serve` switches it off (HANDBUCH_PDF=false) to reload fast.
-    config.extra["pdf"] = PDF_URI if os.environ.get("HANDBUCH_PDF", "true") != "false" else None
+    pdf_off = os.environ.get("HANDBUCH_PDF", "").strip().lower() in ("false", "0", "no", "off", "nein", "aus")
+    config.extra["pdf"] = None if pdf_off else PDF_URI
     renderer = Renderer(handbook, changes, pdf=config.extra["pdf"])  # one per build: pages, data page, PDF
     for page in renderer.pages():
         generated = File.generated(

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import CONTENT
+from conftest import CONTENT, run_build
 from handbuch.loader import load_handbook
 
 pytestmark = pytest.mark.slow
@@ -42,3 +42,12 @@ def test_running_headers_and_page_numbers(pdf_pages):
 
 def test_pdf_is_linked_from_the_guide(real_build):
     assert 'href="../downloads/praxisleitfaden.pdf"' in real_build.page("leitfaden")
+
+
+@pytest.mark.parametrize("switch", ["0", "Nein"])
+def test_the_pdf_can_be_switched_off(tmp_path, switch):
+    # `make serve` switches it off; the usual spellings of "no" do the same.
+    build = run_build(tmp_path / "site", env={"HANDBUCH_PDF": switch})
+    assert build.returncode == 0, build.output
+    assert not (build.site / "downloads" / "praxisleitfaden.pdf").exists()
+    assert "praxisleitfaden.pdf" not in build.page("leitfaden")
