@@ -172,3 +172,20 @@ def test_staff_figures_read_as_written(value, shown):
 
     presenter = Presenter(load_handbook(CONTENT).vocabularies)
     assert presenter.value("koordination.umfang_vzae", value) == shown
+
+
+@pytest.mark.parametrize(("raw", "code"), [
+    ("Feld `a<b` setzen", "<code>a&lt;b</code>"),
+    ("``{x}`` bleibt", "<code>{x}</code>"),
+])
+def test_md_block_leaves_code_spans_as_written(raw, code):
+    import markdown
+
+    assert code in markdown.markdown(str(md_block(raw)), extensions=["attr_list"])
+
+
+@pytest.mark.parametrize("raw", ["\\`<script>x</script>\\`", "```<script>x</script>``", "`offen <script>x</script>"])
+def test_md_block_escapes_html_outside_real_code_spans(raw):
+    import markdown
+
+    assert "<script>" not in markdown.markdown(str(md_block(raw)), extensions=["attr_list"])

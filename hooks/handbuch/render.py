@@ -82,10 +82,21 @@ def md_url(value: object) -> Markup:
     return Markup(urllib.parse.quote(str(value), safe=":/?#=&%@!$*+,;~-._"))
 
 
+# A code span on one line: Markdown shows its content literally, so it needs no escaping
+# (escaped, `a<b` would read "a&lt;b").
+_CODE_SPAN = re.compile(r"(?<![\\`])(`+)[^`\n]+?\1(?!`)")
+
+
 def md_block(value: object) -> Markup:
     """A Markdown field: Markdown stays, raw HTML is shown as text, attribute lists are off."""
-    text = str(value).replace("\r\n", "\n").replace("<", "&lt;").replace("{", "\\{")
-    return Markup(text)
+    text = str(value).replace("\r\n", "\n")
+    out, last = [], 0
+    for span in _CODE_SPAN.finditer(text):
+        out.append(text[last:span.start()].replace("<", "&lt;").replace("{", "\\{"))
+        out.append(span.group(0))
+        last = span.end()
+    out.append(text[last:].replace("<", "&lt;").replace("{", "\\{"))
+    return Markup("".join(out))
 
 
 def yaml_scalar(value: object) -> str:
