@@ -47,6 +47,11 @@ ASSETS = {
 }
 
 
+# What one event of a build leaves for a later one: the glossary (read in on_files)
+# for the search index (written in on_post_build).
+_build: dict[str, dict[str, str]] = {"glossary": {}}
+
+
 def _offline(config: MkDocsConfig) -> bool:
     plugin = config.plugins.get("material/offline")
     return bool(plugin and plugin.config.enabled)
@@ -109,15 +114,14 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     files.append(File.generated(config, "daten/index.md", content=data_page(renderer, data)))
     if config.extra["pdf"]:
         files.append(File.generated(config, PDF_URI, content=guide_pdf(renderer, info, config.site_url or "")))
-    npm = [*ASSETS.values(), *search.npm_files(NODE_MODULES)]
+    npm = [*ASSETS.values(), *(search.npm_files(NODE_MODULES) if search.enabled() else [])]
     missing = [str(source.relative_to(NODE_MODULES.parent)) for source in npm if not source.is_file()]
     if missing:
         raise PluginError(f"Es fehlen Dateien aus npm ({', '.join(missing)}); bitte „npm ci“ ausführen "
                           "(„make site“ erledigt das).")
     for uri, source in ASSETS.items():
         files.append(File.generated(config, uri, abs_src_path=str(source)))
-    global _glossary
-    _glossary = {abbreviation: entry.langform for abbreviation, entry in handbook.glossary.items()}
+    _build["glossary"] = {abbreviation: entry.langform for abbreviation, entry in handbook.glossary.items()}
     if search.enabled():
         for uri, source in search.worker_assets(NODE_MODULES).items():
             theme_file = files.get_file_from_path(uri)
@@ -128,16 +132,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return files
 
 
-# Glossary of the current build, for the search index written after the pages.
-_glossary: dict[str, str] = {}
-
-
 # After Material's search plugin wrote the index (priority 0), before its offline
 # plugin inlines it into a script (priority -100).
 @event_priority(-50)
 def on_post_build(*, config: MkDocsConfig) -> None:
     if search.enabled():
-        search.enrich_index_file(Path(config.site_dir) / "search" / "search_index.json", _glossary, NODE_MODULES)
+        search.enrich_index_file(Path(config.site_dir) / "search" / "search_index.json", _build["glossary"],
+                                 NODE_MODULES)
 
 
 def _edit_uri(source: Path | None, repository: Path, config: MkDocsConfig) -> str | None:

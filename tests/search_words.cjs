@@ -14,9 +14,14 @@ for (const file of ["lunr.stemmer.support.min.js", "lunr.de.min.js"])
   vm.runInThisContext(fs.readFileSync(path.join(folder, file), "utf8"), { filename: file });
 
 // Material: use the language, then remove what its pipeline setting leaves out (all three).
+// Query terms are parsed as in Material's own analysis of a query (parseSearchQuery);
+// tests/search_worker.cjs runs whole searches through Material's worker.
 const builder = new lunr.Builder();
 builder.use(lunr.de);
-for (const fn of [lunr.de.trimmer, lunr.de.stopWordFilter, lunr.de.stemmer]) builder.pipeline.remove(fn);
+for (const fn of [lunr.de.trimmer, lunr.de.stopWordFilter, lunr.de.stemmer]) {
+  builder.pipeline.remove(fn);
+  builder.searchPipeline.remove(fn);
+}
 
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 const index = {};

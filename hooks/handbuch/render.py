@@ -566,8 +566,9 @@ class Renderer:
                              kinds=[(kind, label) for kind, (label, _) in groups.items()])
         return [GeneratedPage("themen/index.md", index, None), *pages]
 
-    def contributor_guide(self) -> str:
-        return self._render("mitwirken.md.j2", **guide_context(self.handbook))
+    def contributor_guide(self, page: bool = True) -> str:
+        """The editors' guide: the page /mitwirken/, or (page=False) CONTRIBUTING.md's text."""
+        return self._render("mitwirken.md.j2", page=page, **guide_context(self.handbook))
 
     def _measure_groups(self) -> list[tuple[str, str, list[MeasureRef]]]:
         groups = []
@@ -615,7 +616,7 @@ def data_page(renderer: Renderer, data: dict[str, bytes]) -> str:
 def contributor_guide_file(handbook: Handbook) -> str:
     """CONTRIBUTING.md: the same text as /mitwirken/, marked as generated."""
     return ("<!-- Erzeugt aus hooks/handbuch/templates/mitwirken.md.j2 mit „make schema“; "
-            "bitte nicht von Hand bearbeiten. -->\n\n" + Renderer(handbook).contributor_guide())
+            "bitte nicht von Hand bearbeiten. -->\n\n" + Renderer(handbook).contributor_guide(page=False))
 
 
 def write_pages(pages: Iterable[GeneratedPage], folder: Path) -> list[Path]:

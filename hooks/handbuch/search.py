@@ -94,10 +94,16 @@ class Decompounder:
         # Words as written in the text; abbreviations ("ISS") are no parts of words.
         self.vocabulary = {word.lower() for word in vocabulary
                            if len(word) >= MIN_MODIFIER and not word.isupper()} - stop
+        self.stop = stop
         self._parts: dict[str, tuple[str, ...]] = {}
 
     def known(self, word: str) -> bool:
-        """In the vocabulary, also as another inflected form (Maßnahme/Maßnahmen, Netzwerk/Netzwerke)."""
+        """In the vocabulary, also as another inflected form (Maßnahme/Maßnahmen, Netzwerk/Netzwerke).
+
+        Never a stop word, not even as a form of a word ("sich" beside "sicher").
+        """
+        if word in self.stop:
+            return False
         if word in self.vocabulary:
             return True
         for ending in INFLECTION:
@@ -166,11 +172,11 @@ def extra_words(found: list[str], decompounder: Decompounder,
         parts = decompounder.parts(word)
         if parts:
             extra.update(parts)
-    phrase = " ".join(found).lower()
+    phrase = f" {' '.join(found).lower()} "
     for abbreviation, long_form, long_words in glossary:
         if abbreviation in found:
             extra.update(long_words)
-        elif long_form and long_form in phrase:
+        elif long_form and f" {long_form} " in phrase:  # whole words: "Jugendamt" is not in "Landesjugendamt"
             extra.add(abbreviation.lower())
     return sorted(extra - present)
 

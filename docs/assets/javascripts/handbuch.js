@@ -7,6 +7,42 @@
     dialog.setAttribute("aria-label", "Suche im Handbuch");
   }
 
+  // Search results: the search compares canonical word forms ("Maßnahmen" and
+  // "Massnahme" both become "massnahm", see hooks/handbuch/search.py), and Material puts
+  // those forms into each result link (?h=, for highlighting on the target page) and the
+  // "Es fehlt" line. Both show what the reader typed instead.
+  var box = document.querySelector("input.md-search__input");
+  var list = document.querySelector(".md-search-result__list");
+  function plain(word) {
+    return word.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\u00df/g, "ss");
+  }
+  function typedWord(form, words) {
+    var best = null, bestLength = 2;  // at least three letters in common
+    words.forEach(function (word) {
+      var a = plain(word), n = 0;
+      while (n < a.length && n < form.length && a[n] === form[n]) n += 1;
+      if (n > bestLength) { best = word; bestLength = n; }
+    });
+    return best;
+  }
+  function showTypedWords() {
+    var words = box.value.split(/[\s\-"+]+/).filter(Boolean);
+    Array.prototype.forEach.call(list.querySelectorAll("a.md-search-result__link:not([data-h])"), function (link) {
+      var url = new URL(link.href);
+      if (url.searchParams.has("h")) url.searchParams.set("h", words.join(" "));
+      link.setAttribute("data-h", "");
+      link.href = url.href;
+    });
+    Array.prototype.forEach.call(list.querySelectorAll(".md-search-result__terms del:not([data-h])"), function (del) {
+      var word = typedWord(del.textContent, words);
+      del.setAttribute("data-h", "");
+      if (word) del.textContent = word;
+    });
+  }
+  if (box && list && window.MutationObserver) {
+    new MutationObserver(showTypedWords).observe(list, { childList: true, subtree: true });
+  }
+
   // Overview tables: sortable by clicking or with Enter on a column head, and a filter
   // box above them. Works from file:// as well; without JavaScript the tables stay as they are.
   var tables = document.querySelectorAll(".handbuch-sortierbar table");

@@ -23,25 +23,24 @@
   var isStopWord = function (word) { return !german.stopWordFilter(word) }
 
   /* Lowercase, drop accents (é -> e, ä -> a) and spell ß and the ASCII umlauts one
-   * way: ß -> ss, ae -> a, oe -> o, ue -> u. Folding "ue" also hits words like
-   * "neue"; both sides fold alike, so such words still find themselves. */
+   * way: ß -> ss, ae -> a, oe -> o, ue -> u. Not after a vowel: "neuen", "Frauen",
+   * "aufbauen" keep their e, so the stemmer still finds "neu", "frau", "aufbau". */
   function fold(word) {
     return word
       .toLowerCase()
       .normalize("NFD")
       .replace(/\p{M}/gu, "")
       .replace(/\u00DF/g, "ss")
-      .replace(/ae/g, "a")
-      .replace(/oe/g, "o")
-      .replace(/ue/g, "u")
+      .replace(/(^|[^aeiouy])([aou])e/g, "$1$2")
   }
 
-  /* After the stemmer: forms it leaves apart. Adjectives and nouns in -el lose
-   * the e when inflected (sensibel/sensible, Regel/Regeln), Latin nouns change
-   * their ending in the plural (Zentrum/Zentren, Gremium/Gremien). */
+  /* After the stemmer: forms it leaves apart. Words in -el lose the e when
+   * inflected (sensibel/sensible): the e goes back in, so the form stays a prefix
+   * of compounds (Regel, regelmäßig). Latin nouns change their ending in the
+   * plural (Zentrum/Zentren, Gremium/Gremien): the ending goes. */
   function merge(word) {
     return word
-      .replace(/([^aeiou])el([ns]?)$/, "$1l$2")
+      .replace(/([^aeioul])l([ns]?)$/, "$1el$2")
       .replace(/([ie])um$/, "$1")
       .replace(/trum$/, "tr")
   }
@@ -67,11 +66,13 @@
   }
   lunr.Pipeline.registerFunction(indexToken, "handbuchIndex")
 
-  /* Query: every word stays, or lunr fails on a required clause left without terms
-   * (Material's suggestions ask for "zur*" as required). */
+  /* Query: every term stays, also a stop word or a lone "§" or "–": lunr fails on a
+   * required clause left without terms (quoted phrases and Material's suggestions
+   * are required). A wildcard term reaching the pipeline keeps its "*". */
   function queryToken(token) {
-    var known = analyse(token.toString())
-    return known[0] ? token.update(function () { return known[0] }) : undefined
+    var term = token.toString()
+    var word = term.indexOf("*") === -1 ? analyse(term)[0] : normalizeWildcard(term)
+    return word ? token.update(function () { return word }) : token
   }
   lunr.Pipeline.registerFunction(queryToken, "handbuchQuery")
 
