@@ -105,3 +105,13 @@ VALID = """\
       - titel: Babybesuche
         handlungsfeld: fruehe-hilfen
 """
+
+
+def load_problems(root: Path) -> list:
+    """Every problem loading ``root`` reports (the load must fail)."""
+    from handbuch.loader import load_handbook
+    from handbuch.problems import ContentError
+
+    with pytest.raises(ContentError) as caught:
+        load_handbook(root)
+    return caught.value.problems

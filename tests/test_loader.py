@@ -6,15 +6,13 @@ import os
 
 import pytest
 
-from conftest import CONTENT, VALID, write_chapter, write_record
+from conftest import CONTENT, VALID, load_problems, write_chapter, write_record
 from handbuch.loader import CONTENT_ENV, content_root, load_handbook
-from handbuch.problems import ContentError, Problem
+from handbuch.problems import Problem
 
 
 def problems(root) -> list[Problem]:
-    with pytest.raises(ContentError) as caught:
-        load_handbook(root)
-    return caught.value.problems
+    return load_problems(root)
 
 
 def only(root) -> Problem:
