@@ -31,3 +31,16 @@ def test_no_serious_axe_violations(real_build, path):
         s.page.wait_for_timeout(400)
         found = serious(Axe().run(s.page, options=WCAG))
         assert found == [], "\n".join(found)
+
+
+def test_search_results_have_no_serious_axe_violations(real_build):
+    # The result list with a section snippet, a "Es fehlt" line and rewritten links.
+    from search_check import open_search, result_groups
+
+    with serve(real_build.site) as origin, browser_page(origin) as s:
+        open_search(s.page, origin + "/")
+        result_groups(s.page, "Kinderarztpraxis Steuerungsgruppe", origin + "/")
+        s.page.wait_for_selector(".md-search-result__terms del[data-h]")
+        s.page.wait_for_timeout(400)
+        found = serious(Axe().run(s.page, options=WCAG))
+        assert found == [], "\n".join(found)
