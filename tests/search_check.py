@@ -55,14 +55,14 @@ def open_search(page: Page, url: str) -> None:
 
 
 def result_groups(page: Page, query: str, base: str) -> list[list[str]]:
-    """Type a query (Material searches on keyup) and read the result list, entry by entry."""
+    """Enter a query (Material searches on key release) and read the result list, entry by entry."""
     box = page.locator("input.md-search__input")
     box.fill("")
     box.press("Backspace")
     page.wait_for_function(f"() => document.querySelector('.md-search-result__meta').textContent"
                            f".includes({PLACEHOLDER!r})", timeout=10000)
-    box.fill(query[:-1])
-    box.press(query[-1])
+    box.fill(query)
+    box.press("End")  # the key release makes Material search, also after a last "Ä"
     page.wait_for_function(f"() => !document.querySelector('.md-search-result__meta').textContent"
                            f".includes({PLACEHOLDER!r})", timeout=10000)
     hrefs = page.eval_on_selector_all(

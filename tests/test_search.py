@@ -241,3 +241,14 @@ def test_location_of_result_links():
     assert location("file:///s/leitfaden/steuerung.html?h=x#a", "file:///s/") == "leitfaden/steuerung/#a"
     assert location("file:///s/index.html#zum-drucken", "file:///s/") == "#zum-drucken"
     assert location("file:///s/leitfaden/index.html", "file:///s/") == "leitfaden/"
+
+
+def test_index_skips_placeholders_names_kreis_members_and_ranks_examples_lower(real_build):
+    docs = {doc["location"]: doc for doc in _index(real_build.site)["docs"]}
+    texts = " ".join(doc["text"] for doc in docs.values())
+    # "nothing recorded" sections would fill the first screen of results
+    assert not any(location.startswith("kommunen/bergheim/#ma") for location in docs)
+    assert "keine Maßnahmen erfasst" not in texts and "noch von keiner erfassten Kommune" not in texts
+    assert "Nettetal" in docs["themen/kreis/kreis-viersen/"]["text"]  # a search for the Kreis shows its members
+    assert docs["kommunen/beispielstadt/"]["boost"] == 0.5 and "boost" not in docs["kommunen/bergheim/"]
+    assert docs["mitwirken/"]["boost"] == 0.5

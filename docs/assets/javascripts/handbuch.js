@@ -29,7 +29,11 @@
     var words = box.value.split(/[\s\-"+]+/).filter(Boolean);
     Array.prototype.forEach.call(list.querySelectorAll("a.md-search-result__link:not([data-h])"), function (link) {
       var url = new URL(link.href);
-      if (url.searchParams.has("h")) url.searchParams.set("h", words.join(" "));
+      if (url.searchParams.has("h")) {
+        // Material lists the forms it found; highlight the typed words behind them.
+        var found = url.searchParams.get("h").split(" ").map(function (form) { return typedWord(form, words); });
+        url.searchParams.set("h", found.filter(function (word, i) { return word && found.indexOf(word) === i; }).join(" "));
+      }
       link.setAttribute("data-h", "");
       link.href = url.href;
     });

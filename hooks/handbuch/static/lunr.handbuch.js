@@ -77,13 +77,16 @@
   lunr.Pipeline.registerFunction(queryToken, "handbuchQuery")
 
   /* A wildcard term such as "Maßnahmen*" -> "massnahm*". Terms with an inner
-   * wildcard are left alone: a stemmer cannot know where the word ends. */
+   * wildcard are left alone: a stemmer cannot know where the word ends. A stop
+   * word loses its wildcard: "die" must not find "Dienst". */
   function normalizeWildcard(term) {
     var parts = /^(\*?)([^*]*)(\*?)$/.exec(term)
     if (!parts || !parts[2])
       return term
-    var word = analyse(parts[2])[0]
-    return word ? parts[1] + word + parts[3] : term
+    var known = analyse(parts[2])
+    if (known[1])
+      return known[0]
+    return known[0] ? parts[1] + known[0] + parts[3] : term
   }
   normalizeWildcard.label = "handbuch-de"
   normalizeWildcard.pipelineFunctionLabel = "handbuchQuery"
@@ -99,4 +102,7 @@
   }
   for (var key in german)
     lunr.de[key] = german[key]
+
+  /* Material leaves words out of "Es fehlt" that lunr.stopWordFilter drops: German ones. */
+  lunr.stopWordFilter = german.stopWordFilter
 })(self.lunr)
