@@ -27,6 +27,13 @@ def test_skip_link_is_the_first_tab_stop_and_jumps_to_the_content(real_build):
         assert page.evaluate("() => !!document.querySelector(location.hash)")
 
 
+def enter_opens(page, url: str, heading: str) -> None:
+    """Enter on the focused element opens the page at `url` whose h1 begins with `heading`."""
+    page.keyboard.press("Enter")
+    page.wait_for_url(url)
+    assert page.locator("h1").inner_text().startswith(heading)
+
+
 def test_search_by_keyboard(real_build):
     with serve(real_build.site) as origin, browser_page(origin) as s:
         page = s.page
@@ -36,9 +43,7 @@ def test_search_by_keyboard(real_build):
         page.keyboard.type("Gesundheitslotsen", delay=30)
         page.wait_for_selector(".md-search-result__item")
         page.keyboard.press("ArrowDown")
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/kommunen/beispielstadt/**")
-        assert page.locator("h1").inner_text().startswith("Beispielstadt")
+        enter_opens(page, "**/kommunen/beispielstadt/**", "Beispielstadt")
 
 
 def test_table_links_are_reachable_with_tab_and_open_with_enter(real_build):
@@ -51,9 +56,7 @@ def test_table_links_are_reachable_with_tab_and_open_with_enter(real_build):
                 break
         else:
             pytest.fail("the Nettetal link in the table was never focused")
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/kommunen/nettetal/")
-        assert page.locator("h1").inner_text().startswith("Nettetal")
+        enter_opens(page, "**/kommunen/nettetal/", "Nettetal")
 
 
 def test_overview_table_sorts_with_the_keyboard_and_filters(real_build):

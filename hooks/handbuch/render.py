@@ -89,14 +89,15 @@ _CODE_SPAN = re.compile(r"(?<![\\`])(`+)[^`\n]+?\1(?!`)")
 
 def md_block(value: object) -> Markup:
     """A Markdown field: Markdown stays, raw HTML is shown as text, attribute lists are off."""
+    def escaped(part: str) -> str:  # HTML shown as text, attribute lists off
+        return part.replace("<", "&lt;").replace("{", "\\{")
+
     text = str(value).replace("\r\n", "\n")
     out, last = [], 0
     for span in _CODE_SPAN.finditer(text):
-        out.append(text[last:span.start()].replace("<", "&lt;").replace("{", "\\{"))
-        out.append(span.group(0))
+        out += [escaped(text[last:span.start()]), span.group(0)]
         last = span.end()
-    out.append(text[last:].replace("<", "&lt;").replace("{", "\\{"))
-    return Markup("".join(out))
+    return Markup("".join(out) + escaped(text[last:]))
 
 
 def yaml_scalar(value: object) -> str:
