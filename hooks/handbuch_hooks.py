@@ -23,7 +23,8 @@ from handbuch.opendata import open_data
 from handbuch.pdf import PDF_URI, guide_pdf
 from handbuch.problems import ContentError
 from handbuch.provenance import build_info, last_changes
-from handbuch.render import Renderer, abbreviations, data_page, unsafe_markup
+from handbuch.escaping import unsafe_markup
+from handbuch.render import Renderer, abbreviations, data_page
 from handbuch import search
 
 log = logging.getLogger("mkdocs.hooks.handbuch")

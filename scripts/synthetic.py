@@ -19,7 +19,7 @@ from pathlib import Path
 import _bootstrap  # noqa: F401
 
 from handbuch.loader import REPOSITORY, SCHEMA_COMMENT, load_vocabularies
-from handbuch.render import yaml_scalar
+from handbuch.escaping import yaml_scalar
 from handbuch.slugs import slugify
 
 PREFIXES = ["Alt", "Neu", "Ober", "Nieder", "Groß", "Klein", "Bad", "Sankt", "Hohen", "Wester", "Oster", "Mittel"]

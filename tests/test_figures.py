@@ -13,7 +13,7 @@ import pytest
 
 from conftest import CONTENT, VALID, load_problems, run_build, write_chapter, write_record
 from handbuch.loader import Illustration, IllustrationElement, load_handbook
-from handbuch.render import cycle_drawing, row_drawing
+from handbuch.drawing import cycle_drawing, row_drawing
 
 STEPS = ["Bestand und Bedarf erheben", "Ziele vereinbaren", "Maßnahmen planen", "Umsetzen und begleiten",
          "Auswerten", "Anpassen"]

@@ -10,7 +10,9 @@ import pytest
 from conftest import CONTENT, REPO, VALID, load_problems, write_chapter, write_real, write_record
 from handbuch import aggregates
 from handbuch.loader import load_handbook
-from handbuch.render import generate, md, md_block, measure_anchors
+from handbuch.escaping import md, md_block
+from handbuch.present import measure_anchors
+from handbuch.render import generate
 from handbuch.slugs import slugify
 
 
@@ -167,7 +169,7 @@ def test_prevention_chain_shows_coverage_and_gaps(content):
 
 @pytest.mark.parametrize(("value", "shown"), [(1.5, "1,5"), (2.0, "2,0"), (0.75, "0,75"), (0.004, "unter 0,01")])
 def test_staff_figures_read_as_written(value, shown):
-    from handbuch.render import Presenter
+    from handbuch.present import Presenter
 
     presenter = Presenter(load_handbook(CONTENT).vocabularies)
     assert presenter.value("koordination.umfang_vzae", value) == shown

@@ -17,7 +17,7 @@ from . import aggregates
 from .loader import Handbook
 from .model import Kommune, Massnahme, field_paths, value_at
 from .provenance import BuildInfo
-from .render import Presenter
+from .present import Presenter
 
 FILES = {
     "kommunen.json": "application/json",

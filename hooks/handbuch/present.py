@@ -1,0 +1,115 @@
+"""Model values as readers see them (labels from vocabularies.yml), and the measures of all records.
+
+Shared by the pages (render.py) and the open data (opendata.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from .loader import Handbook, Municipality
+from .model import Kommune, Massnahme, field_info, nested_model
+from .slugs import slugify
+from .vocabularies import Vocabularies
+
+# Fields the municipality page shows in sections of their own, not in the fact table.
+_OWN_SECTIONS = {"name", "beispiel", "stand", "quellen", "kontakt", "beschreibung", "massnahmen"}
+
+
+def measure_anchors(record: Kommune) -> list[str]:
+    """Stable anchors for a record's measures: derived from the title (unique per record)."""
+    anchors: list[str] = []
+    for measure in record.massnahmen:
+        base = "massnahme-" + slugify(measure.titel)
+        anchor, n = base, 2
+        while anchor in anchors:
+            anchor, n = f"{base}-{n}", n + 1
+        anchors.append(anchor)
+    return anchors
+
+
+@dataclass(frozen=True)
+class FactSection:
+    title: str  # "" for the general facts at the top
+    rows: list[tuple[str, str]]  # (field label, display value)
+    empty: bool  # no answer at all: listed in one line instead of a block of "keine Angabe"
+
+
+class Presenter:
+    """Turns model values into the labels readers see (all texts from vocabularies.yml)."""
+
+    def __init__(self, vocabularies: Vocabularies):
+        self.v = vocabularies
+
+    def value(self, path: str, value: Any) -> str:
+        if value is None:
+            return self.v.text("keine_angabe")
+        info = field_info(path)
+        vocabs = info[1] if info else []
+        if isinstance(value, bool):
+            return self.v.text("ja") if value else self.v.text("nein")
+        if isinstance(value, dt.date):
+            return value.strftime("%d.%m.%Y")
+        if isinstance(value, float):
+            if 0 < value < 0.005:  # would round to "0,0", which reads as "none"
+                return "unter 0,01"
+            text = f"{value:.2f}".rstrip("0")
+            return (text + "0" if text.endswith(".") else text).replace(".", ",")
+        if isinstance(value, dict):
+            return "; ".join(f"{self.v.label(vocabs[0], k)}: {self.v.label(vocabs[1], s)}" for k, s in value.items())
+        if isinstance(value, list):
+            if not value:
+                return self.v.text("keine_angabe")
+            return ", ".join(self.v.label(vocabs[0], item) if vocabs else str(item) for item in value)
+        if vocabs:
+            return self.v.label(vocabs[0], value)
+        return str(value)
+
+    def kreis(self, record: Kommune) -> str:
+        return self.value("kreis", record.kreis) if record.needs_kreis else self.v.text("entfaellt")
+
+    def sections(self, record: Kommune) -> list[FactSection]:
+        """Every fact of a record, grouped as in the model; sections without any answer are marked empty."""
+        general: list[tuple[str, str]] = []
+        sections: list[FactSection] = [FactSection("", general, False)]
+        for name, info in Kommune.model_fields.items():
+            if name in _OWN_SECTIONS:
+                continue
+            inner = nested_model(info.annotation)
+            if name == "kreis":
+                general.append((self.v.field_label(name), self.kreis(record)))
+                continue
+            if inner is None:
+                general.append((self.v.field_label(name), self.value(name, getattr(record, name))))
+                continue
+            sub = getattr(record, name)
+            rows = [(self.v.field_label(f"{name}.{field}"),
+                     self.value(f"{name}.{field}", getattr(sub, field) if sub else None))
+                    for field in inner.model_fields]
+            empty = all(value == self.v.text("keine_angabe") for _, value in rows)
+            sections.append(FactSection(self.v.field_label(name), rows, empty))
+        return sections
+
+    def measure_rows(self, measure: Massnahme) -> list[tuple[str, str]]:
+        return [(self.v.field_label(f"massnahmen.{f}"), self.value(f"massnahmen.{f}", getattr(measure, f)))
+                for f in Massnahme.model_fields if f not in ("titel", "beschreibung", "link")]
+
+
+# --- selection shared by overview pages and chapter markers ------------------
+
+
+@dataclass(frozen=True)
+class MeasureRef:
+    municipality: Municipality
+    measure: Massnahme
+    anchor: str
+
+
+def all_measures(handbook: Handbook) -> list[MeasureRef]:
+    refs = []
+    for municipality in handbook.municipalities:
+        for measure, anchor in zip(municipality.record.massnahmen, measure_anchors(municipality.record)):
+            refs.append(MeasureRef(municipality, measure, anchor))
+    return refs
