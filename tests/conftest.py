@@ -83,10 +83,29 @@ def write_record(root: Path, slug: str, text: str, schema_line: bool = True) -> 
     return path
 
 
+_GROUPS = ("programm", "koordination", "steuerungsgruppe", "netzwerk", "praeventionskette", "kontakt")
+
+
+def one_source(text: str, titel: str = "Test") -> str:
+    """A `quellen` line with one source that supports every field with a value of the record ``text``
+    (data model v2: real records need a source for each fact)."""
+    import yaml
+
+    paths = []
+    for key, value in (yaml.safe_load(textwrap.dedent(text)) or {}).items():
+        if key in ("name", "beispiel", "stand", "quellen") or value in (None, [], {}):
+            continue
+        if key in _GROUPS and isinstance(value, dict):
+            paths += [f"{key}.{sub}" for sub, inner in value.items() if inner not in (None, [], {})]
+        else:
+            paths.append(key)
+    return f"quellen: [{{titel: {titel}, belegt: [{', '.join(paths)}]}}]\n"
+
+
 def write_real(root: Path, n: int, extra: str = "") -> Path:
     """A minimal real (not example) record "K<n>" with a source; ``extra`` adds top-level YAML."""
-    return write_record(root, f"k{n}", f'name: K{n}\nart: kreisfreie-stadt\nags: "05{n:06d}"\n'
-                        f"quellen: [{{titel: Test}}]\n{extra}")
+    text = f'name: K{n}\nart: kreisfreie-stadt\nags: "05{n:06d}"\n{extra}'
+    return write_record(root, f"k{n}", text + one_source(text))
 
 
 def write_chapter(root: Path, slug: str, text: str) -> Path:

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from conftest import CONTENT, REPO, VALID, run_build, write_chapter, write_record
+from conftest import one_source, CONTENT, REPO, VALID, run_build, write_chapter, write_record
 from handbuch.loader import load_handbook
 
 pytestmark = pytest.mark.slow
@@ -97,15 +97,19 @@ def test_nothing_loads_from_a_third_party(real_build):
 @pytest.fixture
 def small(content):
     """Five records with hand-computed answers (see test_key_figures_match_hand_counts)."""
-    base = 'name: {name}\nart: kreisfreie-stadt\nags: "0500000{n}"\nquellen: [{{titel: Test}}]\n'
-    write_record(content, "a", base.format(name="A", n=1) + "programm: {staffel: 1}\n"
-                 + "netzwerk:\n  stufe: produktionsnetzwerk\nsteuerungsgruppe:\n  vorhanden: true\n")
-    write_record(content, "b", base.format(name="B", n=2) + "programm: {staffel: 2}\n"
-                 + "netzwerk:\n  stufe: produktionsnetzwerk\nsteuerungsgruppe:\n  vorhanden: false\n")
-    write_record(content, "c", base.format(name="C", n=3) + "programm: {staffel: 3}\n"
-                 + "netzwerk:\n  stufe: informationsnetzwerk\nsteuerungsgruppe:\n  vorhanden: true\n")
-    write_record(content, "d", base.format(name="D", n=4) + "netzwerk:\n  stufe: kooperationsnetzwerk\n")
-    write_record(content, "e", base.format(name="E", n=5))
+    base = 'name: {name}\nart: kreisfreie-stadt\nags: "0500000{n}"\n'
+
+    def real(slug: str, text: str) -> None:
+        write_record(content, slug, text + one_source(text))
+
+    real("a", base.format(name="A", n=1) + "programm: {staffel: 1}\n"
+         + "netzwerk:\n  stufe: produktionsnetzwerk\nsteuerungsgruppe:\n  vorhanden: true\n")
+    real("b", base.format(name="B", n=2) + "programm: {staffel: 2}\n"
+         + "netzwerk:\n  stufe: produktionsnetzwerk\nsteuerungsgruppe:\n  vorhanden: false\n")
+    real("c", base.format(name="C", n=3) + "programm: {staffel: 3}\n"
+         + "netzwerk:\n  stufe: informationsnetzwerk\nsteuerungsgruppe:\n  vorhanden: true\n")
+    real("d", base.format(name="D", n=4) + "netzwerk:\n  stufe: kooperationsnetzwerk\n")
+    real("e", base.format(name="E", n=5))
     write_record(content, "f", base.format(name="F", n=6).replace("0500000", "9900000") + "beispiel: true\n"
                  + "netzwerk:\n  stufe: produktionsnetzwerk\n")  # examples never count
     write_chapter(content, "netzwerke", """\

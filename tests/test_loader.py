@@ -103,7 +103,7 @@ def test_kreis_required_for_kreisangehoerige(content):
     ("    koordination:\n      umfang_vzae: .nan\n", "koordination.umfang_vzae", "endliche Zahl"),
     ("    stand: 2016-13-45\n", "stand", "JJJJ-MM-TT"),
     ("    programm:\n      teilnahme: ja\n", "programm.teilnahme", "true (ja) oder false (nein)"),
-    ("    programm:\n      staffel: 4\n", "programm.staffel", "erlaubt: 1, 2, 3"),
+    ("    programm:\n      staffel: 5\n", "programm.staffel", "erlaubt: 1, 2, 3, 4"),
     ("    netzwerk: produktionsnetzwerk\n", "netzwerk", "eine Zuordnung"),
     ("    quellen: Bericht\n", "quellen", "eine Liste"),
     ("    kontakt:\n      web: javascript:alert(1)\n", "kontakt.web", "https://"),
@@ -128,7 +128,8 @@ def test_measure_link_must_be_http_or_mailto(content):
 def test_real_records_need_sources_and_a_real_land(content):
     write_record(content, "teststadt", VALID.replace("beispiel: true", "beispiel: false"))
     found = problems(content)
-    assert {p.field for p in found} == {"ags", "quellen"}
+    assert {p.field for p in found} == {"ags", "quellen", "art", "kreis", "massnahmen"}
+    assert all("keine Quelle belegt" in p.message for p in found if p.field not in ("ags", "quellen"))
 
 
 def test_duplicate_ags_and_name_across_records(content):

@@ -78,8 +78,12 @@ records = st.fixed_dictionaries(
         "kreis": st.one_of(st.none(), _text),
         "beispiel": _bool,
         "stand": st.one_of(st.dates(dt.date(1990, 1, 1), dt.date(2030, 1, 1)), st.just("2017-06-30"), st.just("2016-13-45"), st.none()),
+        # Rules across entries or fields (a source listed twice, `belegt` of an empty field, a real
+        # fact without a source) are the validator's alone; JSON Schema cannot say them.
         "quellen": st.one_of(st.none(), st.lists(st.fixed_dictionaries(
-            {"titel": _text}, optional={"url": st.sampled_from(["https://x.de", "ftp://x", "mailto:a@b.de"])}), max_size=2)),
+            {"titel": _text}, optional={"url": st.sampled_from(["https://x.de", "ftp://x", "mailto:a@b.de"]),
+                                        "datum": st.sampled_from([2017, "2011-09-13", "2011-13-01", "13.09.2011"])}),
+            max_size=2, unique_by=(lambda q: str(q["titel"]).casefold(), lambda q: q.get("url", object())))),
         "programm": st.fixed_dictionaries({}, optional={
             "teilnahme": _bool, "staffel": st.one_of(st.integers(0, 4), st.none()), "seit": _year,
             "monitoring_projekt": _bool}),

@@ -29,7 +29,7 @@ _PATTERN_HELP = {
     "email": "eine E-Mail-Adresse wie name@example.org",
     "telefon": "eine Telefonnummer aus Ziffern, Leerzeichen, +, /, - und Klammern, in Anführungszeichen",
     "web": "eine Adresse, die mit https:// oder http:// beginnt",
-    "url": "eine Adresse, die mit https://, http:// oder mailto: beginnt",
+    "url": "eine Adresse, die mit https:// oder http:// beginnt",
     "link": "eine Adresse, die mit https://, http:// oder mailto: beginnt",
 }
 

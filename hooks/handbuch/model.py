@@ -1,4 +1,8 @@
-"""Data model v1 of a municipality record (DESIGN.md), the public contract editors write.
+"""Data model v2 of a municipality record (DESIGN.md), the public contract editors write.
+
+v2 (2026-12) adds fact-level sources: each entry of ``quellen`` names its publisher and date
+and lists in ``belegt`` the fields it supports; in a real record every field with a value
+must be supported by at least one source (docs/entwicklung/datenmodell.md).
 
 One pydantic model serves validation, the JSON Schema for editors and the
 contributor guide. Vocabulary-valued fields name their vocabulary; the allowed
@@ -27,6 +31,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
@@ -34,6 +39,7 @@ from .problems import allowed_list, did_you_mean
 from .vocabularies import Vocabularies
 
 VOCABULARY_KEY = "x-vokabular"
+FIELD_PATH_KEY = "x-feldpfad"
 
 Loc = tuple[Hashable, ...]
 
@@ -122,6 +128,15 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
+def _publication_date(value: Any) -> Any:
+    """A day (JJJJ-MM-TT) or, where no day is known, a year; one message for both."""
+    value = _integral(_iso_date(value))
+    if isinstance(value, dt.date) or isinstance(value, int) and not isinstance(value, bool) and 1950 <= value <= 2050:
+        return value
+    raise PydanticCustomError("datum", "„{value}“ ist kein Erscheinungsdatum; erlaubt ist JJJJ-MM-TT (z. B. "
+                              "2011-09-13) oder nur das Jahr (z. B. 2017).", {"value": value})
+
+
 def _integral(value: Any) -> Any:
     """2014.0 is an integer to JSON Schema; accept it here too, so both sides agree."""
     if isinstance(value, float) and value.is_integer():
@@ -139,6 +154,8 @@ Markdown = Annotated[
     Field(json_schema_extra={"pattern": MARKDOWN_SCHEMA_PATTERN}),
 ]
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+PublicationDate = Annotated[dt.date | int, BeforeValidator(_publication_date), WithJsonSchema({"anyOf": [
+    {"type": "string", "format": "date"}, {"type": "integer", "minimum": 1950, "maximum": 2050}]})]
 # The BeforeValidator goes last: it wraps the constrained int (and the schema keeps minimum/maximum).
 Year = Annotated[int, Field(ge=1950, le=2050), BeforeValidator(_integral)]
 WebUrl = Annotated[str, StringConstraints(pattern=r"""^https?://[^\s<>"']+$""", max_length=2000)]
@@ -152,9 +169,45 @@ class Record(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
+# Fields a source can support: every field with a value of a real record must be named by one.
+# Identity and bookkeeping need no source; the measures are supported as one list.
+UNSOURCED = ("name", "beispiel", "stand", "quellen")
+
+
+@functools.lru_cache(maxsize=1)
+def sourced_fields() -> tuple[str, ...]:
+    """Every path a source's ``belegt`` may name, in model order (leaf fields, and ``massnahmen``)."""
+    found = []
+    for path in field_paths():
+        top = path.split(".", 1)[0]
+        if top in UNSOURCED or path.startswith("massnahmen."):
+            continue
+        info = Kommune.model_fields.get(path)
+        if info is not None and nested_model(info.annotation) is not None and path != "massnahmen":
+            continue  # a group (programm, kontakt, ...): its fields are named one by one
+        found.append(path)
+    return tuple(found)
+
+
+def _known_field(path: str) -> str:
+    allowed = sourced_fields()
+    if path not in allowed:
+        raise PydanticCustomError("feld", "„{path}“ ist kein Feld, das eine Quelle belegen kann; erlaubt sind "
+                                  "Feldpfade wie programm.staffel oder massnahmen.{hint}",
+                                  {"path": path, "hint": did_you_mean(path, allowed)})
+    return path
+
+
+FieldPath = Annotated[str, AfterValidator(_known_field), Field(json_schema_extra={FIELD_PATH_KEY: True})]
+
+
 class Quelle(Record):
     titel: Text
-    url: Link | None = None
+    herausgeber: Text | None = None
+    datum: PublicationDate | None = None
+    url: WebUrl | None = None
+    abgerufen: Date | None = None  # when the page was last looked up
+    belegt: Annotated[list[FieldPath], AfterValidator(_unique), Field(json_schema_extra={"uniqueItems": True})] | None = None
 
 
 class Programm(Record):
@@ -278,7 +331,38 @@ class Kommune(Record):
                            "eine Bewertung passt nicht zu „vorhanden: false“."))
         if self.programm and self.programm.teilnahme is False and self.programm.staffel is not None:
             found.append((("programm", "staffel"), "eine Förderstaffel passt nicht zu „teilnahme: false“."))
+        return found + self.source_problems()
+
+    def source_problems(self) -> list[tuple[Loc, str]]:
+        """Fact-level sources: no source twice, no source for an empty field, no real fact without a source."""
+        found: list[tuple[Loc, str]] = []
+        seen: dict[str, int] = {}
+        for index, quelle in enumerate(self.quellen or ()):
+            key = quelle.url or quelle.titel.casefold()
+            if key in seen:
+                found.append((("quellen", index), f"diese Quelle steht schon als Nr. {seen[key] + 1} in der Liste; "
+                                                  "bitte beide Einträge zusammenführen (belegt: [...] vereinen)."))
+            else:
+                seen[key] = index
+            for position, path in enumerate(quelle.belegt or ()):
+                if not has_value(value_at(self, path)):
+                    found.append((("quellen", index, "belegt", position),
+                                  f"„{path}“ hat in diesem Datensatz keinen Wert; eine Quelle kann nur Angaben "
+                                  "belegen, die im Datensatz stehen. Bitte aus „belegt“ entfernen."))
+        if self.beispiel:
+            return found
+        supported = {path for quelle in self.quellen or () for path in quelle.belegt or ()}
+        for path in sourced_fields():
+            if path not in supported and has_value(value_at(self, path)):
+                found.append((tuple(path.split(".")),
+                               f"keine Quelle belegt diese Angabe. Bitte bei der Quelle, aus der sie stammt, unter "
+                               f"„belegt“ ergänzen (z. B. belegt: [{path}]) oder die Angabe entfernen."))
         return found
+
+
+def has_value(value: Any) -> bool:
+    """Whether a field says something (None and empty lists or maps mean "keine Angabe")."""
+    return value is not None and value != [] and value != {}
 
 
 def model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:

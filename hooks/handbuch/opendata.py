@@ -15,7 +15,7 @@ from typing import Any
 
 from . import aggregates
 from .loader import Handbook
-from .model import Kommune, Massnahme, field_paths, value_at
+from .model import Kommune, Massnahme, Quelle, field_paths, value_at
 from .provenance import BuildInfo
 from .present import Presenter
 
@@ -26,8 +26,8 @@ FILES = {
     "kennzahlen.json": "application/json",
 }
 LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
-_RECORD_COLUMNS = [p for p in field_paths() if not p.startswith("massnahmen") and p not in (
-    "quellen", "programm", "koordination", "steuerungsgruppe", "netzwerk", "praeventionskette", "kontakt")]
+_RECORD_COLUMNS = [p for p in field_paths() if not p.startswith(("massnahmen", "quellen")) and p not in (
+    "programm", "koordination", "steuerungsgruppe", "netzwerk", "praeventionskette", "kontakt")]
 _MEASURE_COLUMNS = [f"massnahmen.{name}" for name in Massnahme.model_fields]
 
 
@@ -72,9 +72,16 @@ def records_csv(handbook: Handbook) -> bytes:
         record: Kommune = m.record
         values = [present.kreis(record) if p == "kreis" else _plain(present.value(p, value_at(record, p)))
                   for p in _RECORD_COLUMNS]
-        sources = " | ".join(q.titel + (f" ({q.url})" if q.url else "") for q in record.quellen or [])
+        sources = " | ".join(_source(present, q) for q in record.quellen or [])
         rows.append([m.slug, *values, sources, str(len(record.massnahmen))])
     return _csv(header, rows)
+
+
+def _source(present: Presenter, quelle: Quelle) -> str:
+    """One source in one cell: title, publisher and date, address, and the fields it supports."""
+    line = present.source_line(quelle)
+    text = quelle.titel + (f" ({line})" if line else "") + (f" <{quelle.url}>" if quelle.url else "")
+    return text + (f" [belegt: {', '.join(quelle.belegt)}]" if quelle.belegt else "")
 
 
 def measures_csv(handbook: Handbook) -> bytes:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .loader import Handbook, Municipality
-from .model import Kommune, Massnahme, field_info, nested_model
+from .model import Kommune, Massnahme, Quelle, field_info, nested_model
 from .slugs import slugify
 from .vocabularies import Vocabularies
 
@@ -33,8 +33,37 @@ def measure_anchors(record: Kommune) -> list[str]:
 @dataclass(frozen=True)
 class FactSection:
     title: str  # "" for the general facts at the top
-    rows: list[tuple[str, str]]  # (field label, display value)
+    rows: list[tuple[str, str, str]]  # (field label, display value, field path for its footnotes)
     empty: bool  # no answer at all: listed in one line instead of a block of "keine Angabe"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A footnote at a fact: the number of its source in the record's list, and the id of the
+    reference, which the source list links back to."""
+
+    number: int
+    anchor: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Footnotes:
+    at: dict[str, list[Citation]]  # field path -> the footnotes shown at that fact
+    back: list[list[Citation]]  # per source (in list order): the facts it supports, for the links back
+
+
+def footnotes(record: Kommune) -> Footnotes:
+    """Numbered footnotes of a record's sources (numbered as the sources are listed)."""
+    at: dict[str, list[Citation]] = {}
+    back: list[list[Citation]] = []
+    for number, quelle in enumerate(record.quellen or (), start=1):
+        back.append([])
+        for path in quelle.belegt or ():
+            citation = Citation(number, f"beleg-{number}-{slugify(path)}", path)
+            at.setdefault(path, []).append(citation)
+            back[-1].append(citation)
+    return Footnotes(at, back)
 
 
 class Presenter:
@@ -72,29 +101,38 @@ class Presenter:
 
     def sections(self, record: Kommune) -> list[FactSection]:
         """Every fact of a record, grouped as in the model; sections without any answer are marked empty."""
-        general: list[tuple[str, str]] = []
+        general: list[tuple[str, str, str]] = []
         sections: list[FactSection] = [FactSection("", general, False)]
         for name, info in Kommune.model_fields.items():
             if name in _OWN_SECTIONS:
                 continue
             inner = nested_model(info.annotation)
             if name == "kreis":
-                general.append((self.v.field_label(name), self.kreis(record)))
+                general.append((self.v.field_label(name), self.kreis(record), name))
                 continue
             if inner is None:
-                general.append((self.v.field_label(name), self.value(name, getattr(record, name))))
+                general.append((self.v.field_label(name), self.value(name, getattr(record, name)), name))
                 continue
             sub = getattr(record, name)
             rows = [(self.v.field_label(f"{name}.{field}"),
-                     self.value(f"{name}.{field}", getattr(sub, field) if sub else None))
+                     self.value(f"{name}.{field}", getattr(sub, field) if sub else None), f"{name}.{field}")
                     for field in inner.model_fields]
-            empty = all(value == self.v.text("keine_angabe") for _, value in rows)
+            empty = all(value == self.v.text("keine_angabe") for _, value, _ in rows)
             sections.append(FactSection(self.v.field_label(name), rows, empty))
         return sections
 
-    def measure_rows(self, measure: Massnahme) -> list[tuple[str, str]]:
-        return [(self.v.field_label(f"massnahmen.{f}"), self.value(f"massnahmen.{f}", getattr(measure, f)))
+    def measure_rows(self, measure: Massnahme) -> list[tuple[str, str, str]]:
+        # The measures are supported as one list (footnote at the heading), not field by field.
+        return [(self.v.field_label(f"massnahmen.{f}"), self.value(f"massnahmen.{f}", getattr(measure, f)), "")
                 for f in Massnahme.model_fields if f not in ("titel", "beschreibung", "link")]
+
+    def source_line(self, quelle: Quelle) -> str:
+        """Publisher, date and when it was looked up: the part of a source entry after its title."""
+        parts = [part for part in (quelle.herausgeber, self.value("quellen.datum", quelle.datum)
+                                   if quelle.datum is not None else None) if part]
+        if quelle.abgerufen:
+            parts.append(f"abgerufen am {self.value('quellen.abgerufen', quelle.abgerufen)}")
+        return ", ".join(parts)
 
 
 # --- selection shared by overview pages and chapter markers ------------------

@@ -26,7 +26,7 @@ from .loader import Chapter, Handbook, Municipality
 from .markers import Marker
 from .model import Kommune, value_at
 from .opendata import LICENCE
-from .present import MeasureRef, Presenter, all_measures
+from .present import MeasureRef, Presenter, all_measures, footnotes
 from .provenance import last_changes
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -225,6 +225,7 @@ class Renderer:
             pages.append(GeneratedPage(
                 f"kommunen/{municipality.slug}.md",
                 self._render("kommune.md.j2", m=municipality, r=record, comparison=self.comparison(record),
+                             notes=footnotes(record),
                              facets=self.facets_by_slug[municipality.slug],
                              chain=self.chain(municipality),
                              measures=[(r.measure, r.anchor) for r in self.measures_of.get(municipality.slug, [])]),

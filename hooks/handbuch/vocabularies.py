@@ -11,12 +11,25 @@ from .slugs import SLUG_PATTERN
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
 
+class EntrySource(BaseModel):
+    """Where a vocabulary entry's fact comes from (e.g. the year of a Förderstaffel)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    titel: Label
+    herausgeber: Label
+    datum: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}(?:-[0-9]{2}-[0-9]{2})?$")]  # JJJJ or JJJJ-MM-TT
+    url: Annotated[str, StringConstraints(pattern=r"""^https?://[^\s<>"']+$""", max_length=2000)] | None = None
+
+
 class Entry(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
     label: Label
     kurz: Label | None = None  # short label for table headers
     beschreibung: Label | None = None
+    jahr: Annotated[int, Field(ge=1950, le=2050)] | None = None  # e.g. the year a Förderstaffel started
+    quellen: list[EntrySource] | None = None
 
 
 # Sections of vocabularies.yml that are not value lists.
