@@ -190,3 +190,12 @@ def test_md_block_escapes_html_outside_real_code_spans(raw):
     import markdown
 
     assert "<script>" not in markdown.markdown(str(md_block(raw)), extensions=["attr_list"])
+
+
+def test_a_measure_shows_what_is_known_and_names_the_rest_in_one_line(content):
+    write_record(content, "teststadt", VALID)  # the measure has a title and a field of action only
+    page = next(p for p in generate(load_handbook(content), changes=None) if p.src_uri == "kommunen/teststadt.md")
+    measure = page.markdown[page.markdown.index("### Babybesuche"):]
+    assert "Handlungsfeld\n:   Frühe Hilfen" in measure
+    assert "Keine Angaben zu: Lebensphasen, Zielgruppen, Träger, Seit, Status." in measure
+    assert ":   keine Angabe" not in measure
