@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from browser import browser_page, serve
+from conftest import CONTENT
+from handbuch.loader import load_handbook
 
 pytestmark = pytest.mark.slow
 
@@ -76,6 +78,9 @@ def test_overview_table_sorts_with_the_keyboard_and_filters(real_build):
         assert sorted(before) == sorted(first_sort) == first_sort and second_sort == list(reversed(first_sort))
         page.get_by_label("Tabelle filtern:").fill("Rhein-Erft")
         page.get_by_label("Tabelle filtern:").dispatch_event("input")
-        assert sorted(names()) == ["Bergheim", "Kerpen"]
-        assert page.locator(".handbuch-filter__status").inner_text() == f"2 von {len(before)} Zeilen"
+        in_kreis = sorted(m.record.name for m in load_handbook(CONTENT).municipalities
+                          if m.record.kreis == "Rhein-Erft-Kreis")
+        assert len(in_kreis) >= 2 and {"Bergheim", "Kerpen"} <= set(in_kreis)
+        assert sorted(names()) == in_kreis
+        assert page.locator(".handbuch-filter__status").inner_text() == f"{len(in_kreis)} von {len(before)} Zeilen"
         assert s.outside_requests() == []
