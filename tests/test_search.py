@@ -181,6 +181,12 @@ def test_compounds_split_against_the_handbooks_own_words():
     assert d.parts("aktivierung") == ()  # not "aktiv|ierung"
 
 
+def test_a_part_that_is_a_word_of_its_own_stays_whole_beside_its_parts():
+    d = search.Decompounder(["Prävention", "Netzwerken", "Netz", "Werken", "Jugend", "Hilfe", "Planung"])
+    assert d.parts("präventionsnetzwerken") == ("prävention", "netzwerken", "netz", "werken")
+    assert d.parts("jugendhilfeplanung") == ("jugend", "hilfe", "planung")  # "Jugendhilfe" is no word here
+
+
 def test_stop_words_are_no_parts_of_compounds():
     d = search.Decompounder(["sicher", "erstellen", "stellen"], stop=frozenset({"sich"}))
     assert not d.known("sich")  # although "sicher" is "sich" + "er"

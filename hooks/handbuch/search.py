@@ -143,15 +143,24 @@ class Decompounder:
                 continue
             modifier = self._modifier(word[:cut])
             if modifier is not None:
-                return (*(self.parts(modifier) or (modifier,)), *(self.parts(head) or (head,)))
+                return (*self._whole_and_parts(modifier), *self._whole_and_parts(head))
         for cut in range(len(word) - MIN_NEW_HEAD, MIN_MODIFIER - 1, -1):
             head = word[cut:]
             if head.startswith(SUFFIXES) or word[cut - 1:].startswith(SUFFIXES) or not ONSET.match(head):
                 continue  # "jugend|liche", "wissens|chaftlich", "unte|rstützung"
             modifier = self._modifier(word[:cut], strict=True)
             if modifier is not None:
-                return (*(self.parts(modifier) or (modifier,)), *(self.parts(head) or (head,)))
+                return (*self._whole_and_parts(modifier), *self._whole_and_parts(head))
         return ()
+
+    def _whole_and_parts(self, part: str) -> tuple[str, ...]:
+        """A part and, if it is a compound itself, its parts. A part used as a word of its own stays
+        whole as well: "Netzwerken" must still find "Präventionsnetzwerken" once "Netz" and "Werken"
+        are words of the handbook, too."""
+        inner = self.parts(part)
+        if not inner:
+            return (part,)
+        return (part, *inner) if self.known(part) else inner
 
 
 def _glossary_terms(glossary: Mapping[str, str], stop: frozenset[str]) -> list[tuple[str, str, set[str]]]:
