@@ -142,7 +142,7 @@ class Result:
             text = f"{f.anzahl} {self.source.basis_bezeichnung}"
         elif f.prozent is not None:
             prefix = {"genau": "", "mehr-als": "über ", "mindestens": "mindestens "}[f.genauigkeit]
-            text = f"{prefix}{f.prozent:g} %".replace(".", ",")
+            text = f"{prefix}{f.prozent:g} % der {self.source.basis_bezeichnung}".replace(".", ",")
         else:
             return None
         return text
@@ -232,8 +232,10 @@ def _resolve(data: PublishedFile, vocabularies: Vocabularies) -> dict[str, tuple
                 label: str | None = question.zusammenfassungen[finding.zusammenfassung].label
             elif finding.antwort and info and info[1]:
                 label = vocabularies.label(info[1][0], finding.antwort)
+            elif finding.antwort == "ja":  # "Eigene Steuerungsgruppe eingerichtet: 29 von 37"
+                label = question.label
             elif finding.antwort:
-                label = vocabularies.text(finding.antwort)  # ja / nein
+                label = f"{question.label}: {vocabularies.text(finding.antwort)}"
             else:
                 label = None
             out.append(Result(finding, label, data.quellen[finding.quelle]))
