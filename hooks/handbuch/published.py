@@ -139,7 +139,7 @@ class Result:
         if f.anzahl is not None and f.basis is not None:
             text = f"{f.anzahl} von {f.basis} {self.source.basis_bezeichnung}"
         elif f.anzahl is not None:
-            text = f"{f.anzahl} {self.source.basis_bezeichnung}"
+            text = f"{f.anzahl} Kommunen"
         elif f.prozent is not None:
             prefix = {"genau": "", "mehr-als": "über ", "mindestens": "mindestens "}[f.genauigkeit]
             text = f"{prefix}{f.prozent:g} % der {self.source.basis_bezeichnung}".replace(".", ",")

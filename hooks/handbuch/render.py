@@ -188,7 +188,7 @@ class Renderer:
     def question(self, figure: aggregates.Figure) -> dict[str, Any]:
         """One question as the kennzahl block shows it: published result, its quotes, and the records' count."""
         results = self.handbook.published.for_question(figure.key)
-        numbers = [r for r in results if r.fraction is not None]
+        numbers = [r for r in results if r.figure_text]
         quotes: list[dict[str, Any]] = []
         for result in results:  # one quote per wording: a sentence may state several figures
             finding = result.finding
@@ -203,7 +203,8 @@ class Renderer:
         return {
             "figure": figure, "results": results, "numbers": numbers, "quotes": quotes,
             "source": numbers[0].source if numbers else None, "id": figure.key,
-            "published_bars": [Bar(r.label or figure.label, r.fraction or 0, r.figure_text or "") for r in numbers],
+            "published_bars": [Bar(r.label or figure.label, r.fraction, r.figure_text or "")
+                               for r in numbers if r.fraction is not None],
             "record_bars": [Bar(row.label, row.count / figure.answered if figure.answered else 0,
                                 f"{row.count} von {figure.answered} ({row.percent} %)") for row in figure.rows],
         }
