@@ -247,13 +247,11 @@ OLD_EMPTY_NOTICES = ("liegt noch von keiner erfassten Kommune", "Im Handbuch ist
 
 
 def nav_pages(site: Path) -> list[str]:
-    """Every page the navigation links to (the start page's sidebar holds the whole nav)."""
+    """Every page the navigation links to (the start page's sidebar holds the whole nav), the start page too."""
     start = (site / "index.html").read_text(encoding="utf-8")
-    nav = start[start.index('<nav class="md-nav md-nav--primary"'):]
-    nav = nav[: nav.index("</nav>\n")] if "</nav>\n" in nav else nav
-    links = set(re.findall(r'class="md-nav__link[^"]*"[^>]*href="([^"#]*)"', nav))
-    links |= set(re.findall(r'href="([^"#]*)"[^>]*class="md-nav__link', nav))
-    return sorted({link for link in links if not link.startswith("http")})
+    nav = start[start.index('<nav class="md-nav md-nav--primary'):]
+    links = re.findall(r'<a href="([^"#]*)" class="md-nav__link', nav)
+    return sorted({"" if link == "." else link for link in links if not link.startswith(("http", "#"))})
 
 
 @pytest_slow
@@ -291,5 +289,5 @@ def test_an_empty_notice_appears_once_per_chapter(content, tmp_path):
     build = run_build(tmp_path / "site", content)
     assert build.returncode == 0, build.output
     html = build.page("leitfaden/k")
-    assert html.count("Noch keine Kommune mit „Netzwerkstufe: Produktionsnetzwerk“ erfasst.") == 1
+    assert html.count("Noch keine Kommune mit „Ausbaustufe des Netzwerks: Produktionsnetzwerk“ erfasst.") == 1
     assert html.count('class="handbuch-fehlt') == 2  # the list once, the question once
