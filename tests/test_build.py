@@ -136,11 +136,12 @@ def test_key_figures_match_hand_counts(small, tmp_path):
     assert "ja 2 von 3 Kommunen 67 %" in figures and "nein 1 von 3 Kommunen 33 %" in figures
     # the same numbers as accessible bar charts (title, description) beside the tables
     page = build.page("kennzahlen")
-    assert '<title id="balken-netzwerk-stufe-titel">Ausbaustufe des Präventionsnetzwerks</title>' in page
-    assert "Produktionsnetzwerk: 2 von 4 Kommunen (50 %)" in page and 'role="img"' in page
+    assert ('<title id="balken-erfasst-netzwerk-stufe-titel">Ausbaustufe des Präventionsnetzwerks – im Handbuch '
+            'erfasst</title>') in page
+    assert "Produktionsnetzwerk: 2 von 4 (50 %)" in page and 'role="img"' in page
     # cross-tab of network stage by cohort: A (1) and B (2) production, C (3) information; D has no Staffel
-    assert "Produktionsnetzwerk 1 1 0" in figures and "Informationsnetzwerk 0 0 1" in figures
-    assert "(Basis: 3 Kommunen)" in figures
+    assert "Produktionsnetzwerk 1 1 0 0" in figures and "Informationsnetzwerk 0 0 1 0" in figures
+    assert "(im Handbuch erfasst: 3 Kommunen" in figures
     chapter = build.page("leitfaden/netzwerke")
     assert 'href="../../kommunen/a/"' in chapter and 'href="../../kommunen/b/"' in chapter
     assert 'href="../../kommunen/c/"' not in chapter

@@ -55,6 +55,12 @@ def test_kennzahlen_json_matches_the_page():
     for got, figure in zip(data["kennzahlen"], expected):
         assert got["kommunen_mit_angabe"] == figure.answered
         assert [a["anzahl"] for a in got["antworten"]] == [r.count for r in figure.rows]
+    # the published figures travel with their source and place in it
+    by_key = {f["frage"]: f for f in data["kennzahlen"]}
+    [rating] = by_key["steuerungsgruppe.bewertung"]["veroeffentlicht"]
+    assert (rating["zusammenfassung"], rating["anzahl"], rating["basis"]) == ("erfolgreich", 22, 29)
+    assert rating["quelle"]["kurz"] == "ISS 2016" and rating["fundstelle"].startswith("Abschnitt 1")
+    assert data["programm"]["kommunen"] == 39
 
 
 def test_data_page_and_files_are_published(real_build):

@@ -96,13 +96,14 @@ def test_marker_filters_select_the_right_items(content):
     pages = {p.src_uri: p.markdown for p in generate(load_handbook(content))}
     chapter = pages["leitfaden/k.md"]
     assert chapter.count("[Babybesuche](../kommunen/teststadt.md#massnahme-babybesuche)") == 1
-    assert "keine passende Maßnahme" in chapter
-    assert "noch von keiner erfassten Kommune eine belegte Angabe" in chapter
+    assert "Noch keine Maßnahme mit „Handlungsfeld: Schule“ erfasst. [Angaben beitragen](../mitwirken.md)" in chapter
+    assert ("Zu „Ausbaustufe des Präventionsnetzwerks“ gibt es noch keine veröffentlichte Zahl und keine Angabe "
+            "einer erfassten Kommune. [Angaben beitragen](../mitwirken.md)") in chapter
     assert "**Maßnahmen – Handlungsfeld: Frühe Hilfen**" in chapter
 
 
 @pytest.mark.parametrize(("marker", "wording"), [
-    ("<!-- handbuch: kommune -->", "unbekannter Block „kommune“; erlaubt: kommunen, massnahmen, kennzahl, abbildung. "
+    ("<!-- handbuch: kommune -->", "unbekannter Block „kommune“; erlaubt: kommunen, massnahmen, kennzahl, abbildung, programm. "
      "Meinten Sie „kommunen“?"),
     ("<!-- handbuch: kommunen stufe=produktionsnetzwerk -->", "unbekannter Filter „stufe“ für Block „kommunen“"),
     ("<!-- handbuch: kennzahl -->", "braucht den Filter „frage=…“"),

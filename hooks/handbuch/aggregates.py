@@ -17,12 +17,22 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """Answers counted together as the ISS report did, e.g. "(eher) erfolgreich: 22 von 29"."""
+
+    label: str
+    count: int  # of Figure.answered
+    percent: int  # rounded, as the rows
+
+
+@dataclass(frozen=True)
 class Figure:
     key: str  # dotted field path, e.g. "netzwerk.stufe"
     label: str
     answered: int  # M: real municipalities with an answer
     total: int  # all real municipalities
     rows: tuple[Row, ...]
+    summaries: tuple[Summary, ...] = ()  # which answers form one: vocabularies.yml, kennzahlen
 
 
 def options(handbook: Handbook, path: str) -> list[tuple[str, str]]:
@@ -57,7 +67,12 @@ def figure(handbook: Handbook, path: str) -> Figure:
         Row(value, label, counts.get(value, 0), round(100 * counts.get(value, 0) / answered) if answered else 0)
         for value, label in options(handbook, path)
     )
-    return Figure(path, handbook.vocabularies.kennzahlen[path].label, answered, len(real), rows)
+    question = handbook.vocabularies.kennzahlen[path]
+    summaries = []
+    for summary in question.zusammenfassungen.values():
+        count = sum(counts.get(answer_key(a), 0) for a in summary.antworten)
+        summaries.append(Summary(summary.label, count, round(100 * count / answered) if answered else 0))
+    return Figure(path, question.label, answered, len(real), rows, tuple(summaries))
 
 
 def figures(handbook: Handbook) -> tuple[Figure, ...]:
@@ -86,3 +101,26 @@ def crosstab(handbook: Handbook, row_path: str, column_path: str) -> CrossTab:
     return CrossTab(tuple((label, tuple(counts.get((value, c), 0) for c, _ in column_options))
                           for value, label in row_options),
                     tuple(label for _, label in column_options), answered)
+
+
+@dataclass(frozen=True)
+class ProgrammeOverview:
+    """The programme at a glance: recorded municipalities per cohort and per year of entry."""
+
+    cohorts: tuple[tuple[str, str, int], ...]  # (value, label, real municipalities recorded with it)
+    years: tuple[tuple[int, int], ...]  # (year of entry, real municipalities), ascending
+    recorded: int  # real municipalities recorded as taking part
+    total: int | None  # programme municipalities as the sources state it (content/ergebnisse.yml)
+
+
+def programme(handbook: Handbook) -> ProgrammeOverview:
+    taking_part = [m.record.programm for m in real_municipalities(handbook)
+                   if m.record.programm is not None and m.record.programm.teilnahme]
+    cohorts = tuple((value, label, sum(1 for p in taking_part if answer_key(p.staffel) == value))
+                    for value, label in options(handbook, "programm.staffel"))
+    years: dict[int, int] = {}
+    for p in taking_part:
+        if p.seit is not None:
+            years[p.seit] = years.get(p.seit, 0) + 1
+    total = handbook.published.programme.kommunen if handbook.published.programme else None
+    return ProgrammeOverview(cohorts, tuple(sorted(years.items())), len(taking_part), total)

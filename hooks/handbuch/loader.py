@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 from .markers import Marker, find_markers
 from .messages import problems_at, problems_from_validation
 from .model import TEXT_PATTERN, Kommune, base_type, field_info, field_paths
+from .published import EMPTY, Published, load_published
 from .problems import ContentError, Problem, did_you_mean, display_path
 from .slugs import SLUG_PATTERN, slugify
 from .vocabularies import REQUIRED_TEXTS, Vocabularies
@@ -130,6 +131,7 @@ class Handbook:
     chapters: tuple[Chapter, ...]  # in front-matter order
     glossary: dict[str, GlossaryEntry] = dataclasses.field(default_factory=dict)  # sorted by abbreviation
     illustrations: dict[str, Illustration] = dataclasses.field(default_factory=dict)  # in file order
+    published: Published = EMPTY  # content/ergebnisse.yml: figures as sources state them
 
 
 def _read(path: Path, problems: list[Problem]) -> Document | None:
@@ -407,9 +409,11 @@ def _load_handbook(root: Path) -> Handbook:
     illustrations, illustration_names = load_illustrations(root, problems)
     chapters = load_chapters(root, vocabularies, problems, illustration_names)
     glossary = load_glossary(root, problems)
+    published = load_published(root, vocabularies, problems) or EMPTY
     if problems:
         raise ContentError(problems)
-    return Handbook(root, vocabularies, tuple(municipalities), tuple(chapters), glossary, illustrations)
+    return Handbook(root, vocabularies, tuple(municipalities), tuple(chapters), glossary, illustrations,
+                    published=published)
 
 
 def load_glossary(root: Path, problems: list[Problem]) -> dict[str, GlossaryEntry]:

@@ -6,8 +6,10 @@ Syntax (one line of its own, an HTML comment so other Markdown viewers hide it):
     <!-- handbuch: massnahmen handlungsfeld=fruehe-hilfen lebensphase=kita -->
     <!-- handbuch: kennzahl frage=netzwerk.stufe -->
     <!-- handbuch: abbildung name=planungszyklus -->
+    <!-- handbuch: programm -->
 
-Filters combine with AND; `abbildung` draws an illustration of content/abbildungen.yml.
+Filters combine with AND; `abbildung` draws an illustration of content/abbildungen.yml;
+`programm` shows the programme at a glance (cohorts, years, municipalities recorded).
 Every block, filter and value is checked when the content is loaded, so a typo fails
 `make validate` with file and line.
 """
@@ -71,6 +73,7 @@ BLOCKS: dict[str, tuple[dict[str, Filter], tuple[str, ...]]] = {
     "massnahmen": (MEASURE_FILTERS, ()),
     "kennzahl": ({"frage": Filter("kennzahlen", "", lambda _: ())}, ("frage",)),
     "abbildung": ({"name": Filter(ILLUSTRATIONS, "", lambda _: ())}, ("name",)),
+    "programm": ({}, ()),
 }
 
 

@@ -43,13 +43,28 @@ def records_json(handbook: Handbook, info: BuildInfo | None) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def _published(handbook: Handbook, key: str) -> list[dict[str, Any]]:
+    """The figures a source states for one question, as written in content/ergebnisse.yml."""
+    return [{"bezeichnung": r.label, **r.finding.model_dump(mode="json", exclude_none=True),
+             "quelle": {"kurzname": r.finding.quelle, **r.source.model_dump(mode="json", exclude_none=True)}}
+            for r in handbook.published.for_question(key)]
+
+
 def figures_json(handbook: Handbook, info: BuildInfo | None) -> bytes:
-    figures = [{"frage": f.key, "bezeichnung": f.label, "kommunen_mit_angabe": f.answered,
-                "kommunen_gesamt": f.total,
+    figures = [{"frage": f.key, "bezeichnung": f.label,
+                "veroeffentlicht": _published(handbook, f.key),
+                "kommunen_mit_angabe": f.answered, "kommunen_gesamt": f.total,
                 "antworten": [{"wert": r.value, "bezeichnung": r.label, "anzahl": r.count, "anteil_prozent": r.percent}
-                              for r in f.rows]}
+                              for r in f.rows],
+                "zusammenfassungen": [{"bezeichnung": z.label, "anzahl": z.count, "anteil_prozent": z.percent}
+                                      for z in f.summaries]}
                for f in aggregates.figures(handbook)]
-    data = {**_meta(info), "hinweis": "Nur echte Kommunen; erfundene Beispiel-Datensätze zählen nicht mit.",
+    programme = handbook.published.programme
+    data = {**_meta(info),
+            "hinweis": "„veroeffentlicht“: Zahlen, wie die genannte Quelle sie nennt (ISS-Befragung 2016 u. a.). "
+                       "Alle übrigen Zahlen sind aus den Datensätzen gezählt: nur echte Kommunen; erfundene "
+                       "Beispiel-Datensätze zählen nicht mit.",
+            "programm": programme.model_dump(mode="json") if programme else None,
             "kennzahlen": figures}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 

@@ -33,6 +33,25 @@ TEMPLATES = Path(__file__).parent / "templates"
 BLOCK_LIMIT = 10  # items a generated block in a chapter shows before linking to the overview
 
 @dataclass(frozen=True)
+class Bar:
+    label: str
+    fraction: float  # 0..1 of the bar's full length
+    text: str  # the number as the table writes it
+
+
+class Notices:
+    """The 'what is missing' sentences one page has shown: never the same one twice on a page."""
+
+    def __init__(self) -> None:
+        self._shown: set[str] = set()
+
+    def first(self, sentence: str) -> bool:
+        new = sentence not in self._shown
+        self._shown.add(sentence)
+        return new
+
+
+@dataclass(frozen=True)
 class GeneratedPage:
     src_uri: str  # path below docs/, e.g. "kommunen/bergheim.md"
     markdown: str
@@ -77,7 +96,9 @@ class Renderer:
         return self.env.get_template(template).render(
             v=self.v, text=_escaped(self.v.text), label=_escaped(self.v.label), field=_escaped(self.v.field_label),
             short=_escaped(self.v.short_label), present=self.present, changed=self.changed, chart=self.chart,
-            **{"root": "../", **context},  # link prefix to the site root: generated pages sit one folder deep
+            stand=self.records_stand,
+            # link prefix to the site root (generated pages sit one folder deep); notices: one set per page
+            **{"root": "../", "notices": Notices(), **context},
         )
 
     # Everything derived from all records is computed once per Renderer, and only when a page needs
@@ -151,10 +172,52 @@ class Renderer:
             name=record.name, phases=heads, rows=rows, summary=summary)
         return {"svg": Markup(svg), "rows": rows, "phases": [entry.label for _, entry in phases], "summary": summary}
 
-    def chart(self, figure: aggregates.Figure) -> Markup:
-        """A bar chart of one key figure (ids unique per figure, so several fit on one page)."""
+    def chart(self, title: str, bars: list[Bar], id: str, colour: str = "#303f9f") -> Markup:
+        """A bar chart; ``id`` must be unique on the page (several charts fit on one)."""
         return Markup(self.env.get_template("blocks/balken.html.j2").render(
-            figure=figure, id="balken-" + figure.key.replace(".", "-").replace("_", "-")))
+            title=title, bars=bars, id="balken-" + id.replace(".", "-").replace("_", "-"), colour=colour))
+
+    @functools.cached_property
+    def records_stand(self) -> str | None:
+        """'Stand' of the counts from records: the newest change of a real record (git), else its `stand`."""
+        real = aggregates.real_municipalities(self.handbook)
+        dates = [self.changes.get(m.path.resolve()) for m in real] if self.changes else []
+        dates = [d for d in dates if d] or [m.record.stand for m in real if m.record.stand]
+        return max(dates).strftime("%d.%m.%Y") if dates else None
+
+    def question(self, figure: aggregates.Figure) -> dict[str, Any]:
+        """One question as the kennzahl block shows it: published result, its quotes, and the records' count."""
+        results = self.handbook.published.for_question(figure.key)
+        numbers = [r for r in results if r.figure_text]
+        quotes: list[dict[str, Any]] = []
+        for result in results:  # one quote per wording: a sentence may state several figures
+            finding = result.finding
+            if quotes and quotes[-1]["wording"] == finding.wortlaut:
+                notes = quotes[-1]["notes"]
+            else:
+                notes = []
+                quotes.append({"wording": finding.wortlaut, "source": result.source, "place": finding.fundstelle,
+                               "notes": notes})
+            if finding.basis_hinweis and finding.basis_hinweis not in notes:
+                notes.append(finding.basis_hinweis)
+        return {
+            "figure": figure, "results": results, "numbers": numbers, "quotes": quotes,
+            "source": numbers[0].source if numbers else None, "id": figure.key,
+            "published_bars": [Bar(r.label or figure.label, r.fraction, r.figure_text or "")
+                               for r in numbers if r.fraction is not None],
+            "record_bars": [Bar(row.label, row.count / figure.answered if figure.answered else 0,
+                                f"{row.count} von {figure.answered} ({row.percent} %)") for row in figure.rows],
+        }
+
+    def programme(self, notices: Notices | None = None, root: str = "../") -> str:
+        """The programme at a glance (cohorts, years, "N der 39 Programmkommunen erfasst"): a block the
+        programme chapter, /kennzahlen/ and the start page share."""
+        overview = aggregates.programme(self.handbook)
+        scale = overview.total or max([count for _, _, count in overview.cohorts] + [1])  # bars: share of all
+        bars = [Bar(label, count / scale, f"{count} erfasst") for _, label, count in overview.cohorts]
+        return self._render("blocks/programm.md.j2", overview=overview, bars=bars,
+                            programme=self.handbook.published.programme, sources=self.handbook.published.sources,
+                            notices=notices or Notices(), root=root)
 
     def illustration(self, name: str) -> str:
         """A figure of content/abbildungen.yml: the SVG with its caption, then the elements'
@@ -176,29 +239,37 @@ class Renderer:
     def block(self, marker_block: str, items: Iterable[Any], **context: Any) -> str:
         return self._render(f"blocks/{marker_block}.md.j2", items=list(items), **context)
 
-    def expand(self, marker: Marker) -> str:
+    def expand(self, marker: Marker, notices: Notices | None = None) -> str:
         """A chapter's generated block: the first BLOCK_LIMIT items (real records first), then a link
         to the overview, so chapters stay readable (and small) with hundreds of municipalities."""
         caption = marker.caption(self.v)
+        notices = notices or Notices()
         if marker.block == "kommunen":
             found = [m for m in self.handbook.municipalities if marker.matches(m.record)]
             found.sort(key=lambda m: m.record.beispiel)  # stable: by name within real and example records
             return self.block("kommunen", found[:BLOCK_LIMIT], caption=caption, more=len(found) - BLOCK_LIMIT,
-                              more_link="../kommunen/index.md")
+                              more_link="../kommunen/index.md", notices=notices)
         if marker.block == "massnahmen":
             refs = [r for r in self.measures if marker.matches(r.measure)]
             refs.sort(key=lambda r: r.municipality.record.beispiel)
             field = marker.option("handlungsfeld")
             return self.block("massnahmen", refs[:BLOCK_LIMIT], caption=caption, more=len(refs) - BLOCK_LIMIT,
-                              more_link="../massnahmen/index.md" + (f"#{field}" if field else ""))
+                              more_link="../massnahmen/index.md" + (f"#{field}" if field else ""), notices=notices)
         if marker.block == "abbildung":
             return self.illustration(marker.option("name") or "")
-        return self.block("kennzahl", [aggregates.figure(self.handbook, marker.option("frage") or "")])
+        if marker.block == "programm":
+            return self.programme(notices)
+        figure = aggregates.figure(self.handbook, marker.option("frage") or "")
+        return self.block("kennzahl", [self.question(figure)], notices=notices)
 
     def chapter(self, chapter: Chapter) -> str:
         lines = chapter.body.split("\n")
+        notices = Notices()
         for marker in chapter.markers:
-            block = self.expand(marker).strip()
+            block = self.expand(marker, notices).strip()
+            if not block:  # an empty block whose notice this page already showed
+                lines[marker.offset] = ""
+                continue
             if marker.block == "abbildung":  # the chapter's own text: searchable (the SVG excludes itself)
                 lines[marker.offset] = f"\n{block}\n"
                 continue
@@ -213,7 +284,8 @@ class Renderer:
             GeneratedPage("massnahmen/index.md", self._render(
                 "massnahmen.md.j2", groups=self._measure_groups()), None),
             GeneratedPage("kennzahlen/index.md", self._render(
-                "kennzahlen.md.j2", figures=self.figures(), real=len(aggregates.real_municipalities(h)),
+                "kennzahlen.md.j2", questions=[self.question(f) for f in self.figures()],
+                real=len(aggregates.real_municipalities(h)), programme=Markup(self.programme()),
                 crosstab=aggregates.crosstab(h, "netzwerk.stufe", "programm.staffel")), None),
             GeneratedPage("leitfaden/index.md", self._render("leitfaden.md.j2", chapters=h.chapters, pdf=self.pdf),
                           None),
@@ -282,7 +354,8 @@ _DATA_FILES = {
     "kommunen.json": "alle Kommunen mit allen Feldern und Maßnahmen (für Programme)",
     "kommunen.csv": "eine Zeile je Kommune (für Tabellenkalkulationen)",
     "massnahmen.csv": "eine Zeile je Maßnahme mit Kommune und Gemeindeschlüssel",
-    "kennzahlen.json": "die Zahlen der Seite Kennzahlen (nur echte Kommunen)",
+    "kennzahlen.json": "die Zahlen der Seite Kennzahlen: veröffentlichte Ergebnisse mit Quelle und Fundstelle, "
+                       "daneben die Zählung der Datensätze (nur echte Kommunen)",
 }
 
 

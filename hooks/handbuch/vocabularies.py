@@ -32,6 +32,21 @@ class Entry(BaseModel):
     quellen: list[EntrySource] | None = None
 
 
+class Summary(BaseModel):
+    """Answers a report counts together, e.g. "(eher) erfolgreich" = sehr + eher erfolgreich."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    label: Label
+    antworten: Annotated[list[Annotated[str, Field(pattern=SLUG_PATTERN)]], Field(min_length=2)]
+
+
+class Question(Entry):
+    """A question of the key figures page; its summaries are checked against its answers on loading."""
+
+    zusammenfassungen: dict[Annotated[str, Field(pattern=SLUG_PATTERN)], Summary] = Field(default_factory=dict)
+
+
 # Sections of vocabularies.yml that are not value lists.
 SPECIAL_SECTIONS = ("felder", "texte", "kennzahlen")
 
@@ -52,7 +67,7 @@ class Vocabularies(BaseModel):
                 dict[Annotated[str, Field(pattern=SLUG_PATTERN)], Entry]]
     felder: dict[str, Entry]
     texte: dict[str, Label]
-    kennzahlen: dict[str, Entry]
+    kennzahlen: dict[str, Question]
 
     @classmethod
     def from_file_data(cls, data: object) -> dict[str, object]:
