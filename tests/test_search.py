@@ -140,7 +140,8 @@ def test_odd_queries_never_fail_in_materials_worker(real_build):
            "title:Kita", "*nahme", "2017", "05362008", "Kita", "zur", "x" * 2000]
     answers = _worker(real_build.site, odd)
     assert {query: a["warnings"] for query, a in answers.items() if a["warnings"]} == {}
-    assert answers["– Kita"]["pages"] == answers["/ Kita"]["pages"] == answers["Kita"]["pages"] != []
+    # The punctuation changes nothing but, at most, the order of equally scored results.
+    assert set(answers["– Kita"]["pages"]) == set(answers["/ Kita"]["pages"]) == set(answers["Kita"]["pages"]) != set()
     assert "kommunen/bergheim/#steckbrief" in answers["05362008"]["pages"]  # AGS
     assert answers['"Frühe Hilfen"']["pages"]
 
