@@ -21,11 +21,13 @@ from .problems import ContentError, Problem
 from .vocabularies import Vocabularies
 
 CMS_CONFIG_FILE = "hooks/handbuch/static/redaktion/config.yml"
+EDITOR_DIR = "redaktion"  # the editor's folder in the site
 COLLECTION = "kommunen"
 FOLDER = "content/municipalities"
 # The custom save format and the yes/no/"keine Angabe" widget, both in static/redaktion/.
 FORMAT = "handbuch-yaml"
 TRISTATE = "janein"
+FILE_NAME_KEY = "_dateiname"  # FILE_NAME in static/redaktion/format.js
 
 # Messages the form shows beside a field whose text does not match its pattern.
 _PATTERN_MESSAGES = {
@@ -168,13 +170,18 @@ def build_cms_config(vocabularies: Vocabularies) -> dict[str, Any]:
             "format": FORMAT,
             "create": True,
             # New file names follow hooks/handbuch/slugs.py (ä -> ae); set before saving (redaktion.js).
-            "slug": "{{dateiname}}",
+            "slug": "{{" + FILE_NAME_KEY + "}}",
             "identifier_field": "name",
             "summary": "{{name}}",
             "editor": {"preview": False},
             "fields": _fields(Kommune, "", vocabularies),
         }],
     }
+
+
+def form_link(slug: str) -> str:
+    """The editor's form for one record, relative to the site root."""
+    return f"{EDITOR_DIR}/index.html#/collections/{COLLECTION}/entries/{slug}"
 
 
 def cms_config_text(vocabularies: Vocabularies) -> str:
