@@ -63,7 +63,11 @@ def start_page(vocabularies: Vocabularies, repo_url: str | None, site_url: str |
     auth = os.environ.get(AUTH_VARIABLE, "").strip()
     if auth:
         backend["base_url"] = auth
-    config = {"backend": backend, "local_backend": {"url": os.environ.get(PROXY_VARIABLE, DEFAULT_PROXY)}}
+    config: dict[str, object] = {"backend": backend,
+                                 "local_backend": {"url": os.environ.get(PROXY_VARIABLE, DEFAULT_PROXY)}}
+    if os.environ.get(PROXY_VARIABLE):
+        # `make redaktion`: each save is a commit in its clone, seen at once in the preview.
+        config["publish_mode"] = "simple"
     if site_url:
         config["site_url"] = config["display_url"] = site_url
     settings = {"config": config, "kopf": HEADER, "janein": TRISTATE,
