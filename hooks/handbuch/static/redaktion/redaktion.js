@@ -41,4 +41,6 @@ CMS.registerEventListener({
   },
 });
 
-window.initCMS({ config: settings.config });
+// The whole configuration is handed over here: Decap ignores a config.yml that the server
+// does not label as YAML (mkdocs serve does not), and the backend comes from the start page.
+window.initCMS({ config: { ...config, ...settings.config, load_config_file: false } });
