@@ -22,7 +22,7 @@ from pathlib import Path
 
 import _bootstrap  # noqa: F401
 
-from handbuch.editor import PROXY_VARIABLE
+from handbuch.editor import BRANCH_VARIABLE, PROXY_VARIABLE
 from handbuch.loader import REPOSITORY
 
 HOST = "127.0.0.1"
@@ -58,6 +58,8 @@ def start(clone: Path, site_port: int, proxy_port: int, quiet: bool = False) -> 
     """decap-server and the preview of `clone`; both bound to loopback."""
     output = subprocess.DEVNULL if quiet else None
     site = f"http://{HOST}:{site_port}"
+    branch = subprocess.run(["git", "-C", str(clone), "rev-parse", "--abbrev-ref", "HEAD"], capture_output=True,
+                            text=True, check=True).stdout.strip()
     proxy = subprocess.Popen(
         ["node", str(clone / "node_modules" / "decap-server" / "dist" / "index.js")], cwd=clone,
         env={**os.environ, "MODE": "git", "GIT_REPO_DIRECTORY": str(clone), "BIND_HOST": HOST,
@@ -67,7 +69,7 @@ def start(clone: Path, site_port: int, proxy_port: int, quiet: bool = False) -> 
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"{HOST}:{site_port}", "--no-livereload"],
         cwd=clone,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBUCH_PDF": "false", "HANDBUCH_SITE_URL": site + "/",
-             PROXY_VARIABLE: f"http://{HOST}:{proxy_port}/api/v1"},
+             PROXY_VARIABLE: f"http://{HOST}:{proxy_port}/api/v1", BRANCH_VARIABLE: branch},
         stdout=output, stderr=output, start_new_session=True)
     return [proxy, preview]
 

@@ -25,6 +25,8 @@ PROXY_VARIABLE = "HANDBUCH_REDAKTION_PROXY"
 DEFAULT_PROXY = "http://127.0.0.1:8081/api/v1"
 # Base URL of the OAuth client that logs editors in to GitHub (docs/entwicklung/redaktion.md).
 AUTH_VARIABLE = "HANDBUCH_REDAKTION_AUTH"
+# The branch the editor saves to: main on GitHub; locally the clone's current branch.
+BRANCH_VARIABLE = "HANDBUCH_REDAKTION_BRANCH"
 HEADER = "# yaml-language-server: $schema=../../schemas/kommune.schema.json\n"
 
 
@@ -58,7 +60,7 @@ def github_repo(repo_url: str | None) -> str | None:
 
 
 def start_page(vocabularies: Vocabularies, repo_url: str | None, site_url: str | None, site_name: str) -> str:
-    backend: dict[str, object] = {"name": "github", "repo": github_repo(repo_url) or "", "branch": "main",
+    backend: dict[str, object] = {"name": "github", "repo": github_repo(repo_url) or "", "branch": os.environ.get(BRANCH_VARIABLE) or "main",
                                   "open_authoring": False}
     auth = os.environ.get(AUTH_VARIABLE, "").strip()
     if auth:
