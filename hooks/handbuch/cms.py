@@ -91,11 +91,12 @@ def _widget(path: str, annotation: Any, vocabularies: Vocabularies) -> dict[str,
     if inner is not None:
         fields = _fields(inner, path + ".", vocabularies)
         if kind is list:  # quellen, massnahmen: each entry is summarised by its title
-            return {"widget": "list", "fields": fields, "collapsed": True, "summary": "{{fields.titel}}"}
-        return {"widget": "object", "fields": fields, "collapsed": True}
+            return {"widget": "list", "fields": fields, "collapsed": True, "summary": "{{fields.titel}}",
+                    "label_singular": vocabularies.field_label(path).removesuffix("n")}  # "Maßnahme hinzufügen"
+        return {"widget": "object", "fields": fields}  # groups stay open: all questions in view
     if kind is dict and len(vocabs) == 2:  # schnittstellen: one select per entry of the key vocabulary
         keys, values = vocabs
-        return {"widget": "object", "collapsed": True, "fields": [
+        return {"widget": "object", "fields": [
             {"name": slug, "label": entry.label, "required": False, "widget": "select",
              "options": _options(vocabularies, values)} for slug, entry in vocabularies.values(keys).items()]}
     if vocabs:
