@@ -89,7 +89,7 @@ def _widget(path: str, annotation: Any, vocabularies: Vocabularies) -> dict[str,
     kind = base_type(annotation)
     inner = nested_model(annotation)
     if inner is not None:
-        fields = _fields(inner, path + ".", vocabularies)
+        fields = form_fields(inner, path + ".", vocabularies)
         if kind is list:  # quellen, massnahmen: each entry is summarised by its title
             return {"widget": "list", "fields": fields, "collapsed": True, "summary": "{{fields.titel}}",
                     "label_singular": vocabularies.field_label(path).removesuffix("n")}  # "Maßnahme hinzufügen"
@@ -133,7 +133,7 @@ def _widget(path: str, annotation: Any, vocabularies: Vocabularies) -> dict[str,
                            f"hooks/handbuch/cms.py (_widget) ein passendes Decap-Widget ergänzen.")
 
 
-def _fields(model: type[BaseModel], prefix: str, vocabularies: Vocabularies) -> list[dict[str, Any]]:
+def form_fields(model: type[BaseModel], prefix: str, vocabularies: Vocabularies) -> list[dict[str, Any]]:
     fields = []
     for name, info in model.model_fields.items():
         path = prefix + name
@@ -175,7 +175,7 @@ def build_cms_config(vocabularies: Vocabularies) -> dict[str, Any]:
             "identifier_field": "name",
             "summary": "{{name}}",
             "editor": {"preview": False},
-            "fields": _fields(Kommune, "", vocabularies),
+            "fields": form_fields(Kommune, "", vocabularies),
         }],
     }
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .cms import EDITOR_DIR, TRISTATE
+from .loader import SCHEMA_COMMENT
 from .render import environment
 from .vocabularies import Vocabularies
 
@@ -27,7 +28,6 @@ DEFAULT_PROXY = "http://127.0.0.1:8081/api/v1"
 AUTH_VARIABLE = "HANDBUCH_REDAKTION_AUTH"
 # The branch the editor saves to: main on GitHub; locally the clone's current branch.
 BRANCH_VARIABLE = "HANDBUCH_REDAKTION_BRANCH"
-HEADER = "# yaml-language-server: $schema=../../schemas/kommune.schema.json\n"
 
 
 def npm_files(node_modules: Path) -> dict[str, Path]:
@@ -60,8 +60,8 @@ def github_repo(repo_url: str | None) -> str | None:
 
 
 def start_page(vocabularies: Vocabularies, repo_url: str | None, site_url: str | None, site_name: str) -> str:
-    backend: dict[str, object] = {"name": "github", "repo": github_repo(repo_url) or "", "branch": os.environ.get(BRANCH_VARIABLE) or "main",
-                                  "open_authoring": False}
+    backend: dict[str, object] = {"name": "github", "repo": github_repo(repo_url) or "",
+                                  "branch": os.environ.get(BRANCH_VARIABLE) or "main"}
     auth = os.environ.get(AUTH_VARIABLE, "").strip()
     if auth:
         backend["base_url"] = auth
@@ -72,7 +72,8 @@ def start_page(vocabularies: Vocabularies, repo_url: str | None, site_url: str |
         config["publish_mode"] = "simple"
     if site_url:
         config["site_url"] = config["display_url"] = site_url
-    settings = {"config": config, "kopf": HEADER, "janein": TRISTATE,
+    # "kopf": the first line of a new record
+    settings = {"config": config, "kopf": SCHEMA_COMMENT + "\n", "janein": TRISTATE,
                 "texte": {key: vocabularies.text(key) for key in ("keine_angabe", "ja", "nein")}}
     return environment().get_template("redaktion.html.j2").render(
         settings=json.dumps(settings, ensure_ascii=False), site_name=site_name)
