@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -190,3 +192,31 @@ def test_no_request_leaves_loopback(editor):
     # Runs last: every page the tests above opened is in the record.
     assert editor.requests
     assert [url for url in editor.requests if not url.startswith(LOOPBACK)] == []
+
+
+def test_make_redaktion_prints_both_addresses_and_stops_both_on_ctrl_c(tmp_path):
+    site_port, proxy_port = free_port(), free_port()
+    process = subprocess.Popen(
+        [sys.executable, "scripts/redaktion.py", "--clone", str(tmp_path / "clone"), "--port", str(site_port),
+         "--proxy-port", str(proxy_port)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    lines = []
+    try:
+        for line in process.stdout:
+            lines.append(line)
+            if "Strg+C" in line:
+                break
+        output = "".join(lines)
+        assert f"http://127.0.0.1:{site_port}/redaktion/" in output, output
+        assert f"http://127.0.0.1:{proxy_port}/api/v1" in output
+        assert fetch(f"http://127.0.0.1:{site_port}/redaktion/").startswith("<!doctype html>")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+        assert "beendet" in process.stdout.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert fetch(f"http://127.0.0.1:{site_port}/") == ""  # both servers are gone
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", proxy_port), timeout=2).close()
+    # the user's working tree is not the one decap-server works in
+    assert (tmp_path / "clone" / ".git").is_dir()
