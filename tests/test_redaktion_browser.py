@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect, sync_playwright
 
 from browser import ARGS, CHROMIUM, fetch, free_port
@@ -50,7 +51,12 @@ class Editor:
 
     def open(self, fragment: str, name: str = "") -> None:
         """The form of a record (by its name) or a new one; loaded afresh, not from the last form."""
-        self.page.goto("about:blank")
+        for attempt in range(5):  # after saving a new record Decap still moves on to its form
+            try:
+                self.page.goto("about:blank")
+                break
+            except PlaywrightError:
+                self.page.wait_for_timeout(500)
         self.page.goto(f"{self.site}/redaktion/#{fragment}")
         self.page.get_by_label(re.compile("^Name")).first.wait_for(timeout=60_000)
         expect(self.field("Name")).to_have_value(name, timeout=30_000)
