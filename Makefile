@@ -8,7 +8,7 @@ SITE   ?= site
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site test validate serve offline pdf bench search-eval generate schema new lock clean help
+.PHONY: site test validate serve offline pdf bench search-eval generate schema new redaktion lock clean help
 
 help:
 	@echo "make site      – Inhalte prüfen und die Website nach $(SITE)/ bauen"
@@ -17,6 +17,7 @@ help:
 	@echo "make offline   – Offline-Paket dist/handbuch-offline-<datum>.zip bauen (ohne Internet nutzbar)"
 	@echo "make pdf       – den Praxisleitfaden als PDF nach dist/ schreiben"
 	@echo "make serve     – Vorschau mit automatischem Neuladen auf http://127.0.0.1:8000"
+	@echo "make redaktion – Formular-Editor und Vorschau in einer eigenen Arbeitskopie (build/redaktion)"
 	@echo "make generate  – erzeugte Markdown-Seiten nach build/pages/ schreiben"
 	@echo "make new NAME=\"Stadt Beispiel\" – neuen Kommunen-Datensatz anlegen (optional KREIS=…, ART=…)"
 	@echo "make schema    – Schema (schemas/) und CONTRIBUTING.md aus Modell und Vokabularen neu erzeugen"
@@ -55,6 +56,10 @@ offline: validate node_modules/.installed
 
 serve: $(VENV)/.site-installed node_modules/.installed
 	HANDBUCH_PDF=false HANDBUCH_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+# The form editor with decap-server (loopback only) and the preview, in build/redaktion.
+redaktion: $(VENV)/.site-installed node_modules/.installed
+	$(BIN)/python scripts/redaktion.py
 
 generate: $(VENV)/.site-installed
 	$(BIN)/python scripts/generate.py build/pages

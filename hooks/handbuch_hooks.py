@@ -24,6 +24,7 @@ from handbuch.pdf import PDF_URI, guide_pdf
 from handbuch.problems import ContentError
 from handbuch.provenance import build_info, last_changes
 from handbuch.escaping import unsafe_markup
+from handbuch import editor
 from handbuch.render import Renderer, abbreviations, data_page
 from handbuch import search
 
@@ -93,7 +94,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # The PDF takes seconds; `make serve` switches it off (HANDBUCH_PDF=false) to reload fast.
     pdf_off = os.environ.get("HANDBUCH_PDF", "").strip().lower() in ("false", "0", "no", "off", "nein", "aus")
     config.extra["pdf"] = None if pdf_off else PDF_URI
-    renderer = Renderer(handbook, changes, pdf=config.extra["pdf"])  # one per build: pages, data page, PDF
+    # The form editor needs a server to save to: the offline bundle has none.
+    with_editor = not _offline(config)
+    renderer = Renderer(handbook, changes, pdf=config.extra["pdf"], editor=with_editor)  # pages, data page, PDF
     for page in renderer.pages():
         generated = File.generated(
             config, page.src_uri, content=page.markdown,
@@ -115,13 +118,17 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     files.append(File.generated(config, "daten/index.md", content=data_page(renderer, data)))
     if config.extra["pdf"]:
         files.append(File.generated(config, PDF_URI, content=guide_pdf(renderer, info, config.site_url or "")))
-    npm = [*ASSETS.values(), *(search.npm_files(NODE_MODULES) if search.enabled() else [])]
+    editor_npm = editor.npm_files(NODE_MODULES) if with_editor else {}
+    npm = [*ASSETS.values(), *(search.npm_files(NODE_MODULES) if search.enabled() else []), *editor_npm.values()]
     missing = [str(source.relative_to(NODE_MODULES.parent)) for source in npm if not source.is_file()]
     if missing:
         raise PluginError(f"Es fehlen Dateien aus npm ({', '.join(missing)}); bitte „npm ci“ ausführen "
                           "(„make site“ erledigt das).")
-    for uri, source in ASSETS.items():
+    for uri, source in {**ASSETS, **editor_npm, **(editor.own_files() if with_editor else {})}.items():
         files.append(File.generated(config, uri, abs_src_path=str(source)))
+    if with_editor:
+        files.append(File.generated(config, f"{editor.EDITOR_DIR}/index.html", content=editor.start_page(
+            handbook.vocabularies, config.repo_url, config.site_url, config.site_name)))
     _build["glossary"] = {abbreviation: entry.langform for abbreviation, entry in handbook.glossary.items()}
     if search.enabled():
         for uri, source in search.worker_assets(NODE_MODULES).items():

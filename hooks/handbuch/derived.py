@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .cms import CMS_CONFIG_FILE, cms_config_text
 from .guide import GUIDE_FILE
 from .loader import REPOSITORY, Handbook
 from .problems import Problem
@@ -10,7 +11,8 @@ from .schema import SCHEMA_FILE, schema_text
 
 
 def derived_files(handbook: Handbook) -> dict[str, str]:
-    return {SCHEMA_FILE: schema_text(handbook.vocabularies), GUIDE_FILE: contributor_guide_file(handbook)}
+    return {SCHEMA_FILE: schema_text(handbook.vocabularies), GUIDE_FILE: contributor_guide_file(handbook),
+            CMS_CONFIG_FILE: cms_config_text(handbook.vocabularies)}
 
 
 def stale_files(handbook: Handbook) -> list[Problem]:

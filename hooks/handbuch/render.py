@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import aggregates
+from .cms import form_link
 from .drawing import DRAWINGS
 from .escaping import md, md_block, md_url, yaml_scalar
 from .facets import FacetValue, facet_values, facets_of
@@ -82,8 +83,10 @@ def _escaped(lookup: Any) -> Any:
 
 
 class Renderer:
-    def __init__(self, handbook: Handbook, changes: dict[Path, dt.date] | None = None, pdf: str | None = None):
+    def __init__(self, handbook: Handbook, changes: dict[Path, dt.date] | None = None, pdf: str | None = None,
+                 editor: bool = False):
         self.handbook = handbook
+        self.editor = editor  # whether the site has the form editor (/redaktion/): record pages link to it
         self.pdf = pdf  # site path of the guide's PDF, when the build makes one
         self.changes = changes  # last commit date per content file, None without git history
         self.v = handbook.vocabularies
@@ -297,6 +300,7 @@ class Renderer:
             pages.append(GeneratedPage(
                 f"kommunen/{municipality.slug}.md",
                 self._render("kommune.md.j2", m=municipality, r=record, comparison=self.comparison(record),
+                             form=form_link(municipality.slug) if self.editor else None,
                              notes=footnotes(record),
                              facets=self.facets_by_slug[municipality.slug],
                              chain=self.chain(municipality),

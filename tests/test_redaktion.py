@@ -1,0 +1,126 @@
+"""The form editor (/redaktion/): configuration from the model, its save format, the page in
+the site (noindex, not in the offline bundle) and the link from every record page."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import pytest
+import yaml
+
+from conftest import CONTENT, REPO
+from handbuch import cms, derived
+from handbuch.cms import CMS_CONFIG_FILE, build_cms_config, cms_config_text
+from handbuch.loader import load_handbook, load_vocabularies
+from handbuch.model import Kommune, Programm, Record, sourced_fields
+from handbuch.problems import ContentError
+from handbuch.slugs import slugify
+
+VOCABULARIES = load_vocabularies(CONTENT, [])
+CONFIG = build_cms_config(VOCABULARIES)
+FIELDS = {field["name"]: field for field in CONFIG["collections"][0]["fields"]}
+
+
+def test_committed_config_is_current():
+    committed = (REPO / CMS_CONFIG_FILE).read_text(encoding="utf-8")
+    assert committed == cms_config_text(VOCABULARIES), f"{CMS_CONFIG_FILE} is stale: run `make schema`"
+    assert yaml.safe_load(committed) == CONFIG
+
+
+def test_a_stale_config_fails_validation(tmp_path, monkeypatch):
+    # A repository whose content is ours but whose committed editor configuration is old.
+    (tmp_path / "content").symlink_to(CONTENT)
+    for name in derived.derived_files(load_handbook()):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / name, tmp_path / name)
+    stale = tmp_path / CMS_CONFIG_FILE
+    stale.write_text(stale.read_text(encoding="utf-8").replace("Frühe Hilfen", "Fruehe Hilfen"), encoding="utf-8")
+    monkeypatch.setattr(derived, "REPOSITORY", tmp_path)
+    [problem] = derived.stale_files(load_handbook())
+    assert problem.file == CMS_CONFIG_FILE and "make schema" in problem.message
+
+
+def test_config_follows_model_and_vocabularies():
+    assert list(FIELDS) == list(Kommune.model_fields)
+    assert FIELDS["name"]["label"] == "Name" and FIELDS["name"]["required"] is True
+    assert FIELDS["kreis"]["required"] is False
+    assert FIELDS["ags"]["pattern"][0] == "^(?:[0-9]{5}|[0-9]{8})$"
+    art = FIELDS["art"]
+    assert art["widget"] == "select" and {"label": "Kreisfreie Stadt", "value": "kreisfreie-stadt"} in art["options"]
+    programm = {f["name"]: f for f in FIELDS["programm"]["fields"]}
+    assert FIELDS["programm"]["widget"] == "object" and list(programm) == list(Programm.model_fields)
+    assert programm["teilnahme"]["widget"] == "janein"  # optional yes/no: ja / nein / keine Angabe
+    assert [o["value"] for o in programm["staffel"]["options"]] == [1, 2, 3, 4]
+    assert programm["seit"] == {**programm["seit"], "widget": "number", "value_type": "int", "min": 1950, "max": 2050}
+    massnahmen = FIELDS["massnahmen"]
+    assert massnahmen["widget"] == "list" and [f["name"] for f in massnahmen["fields"]][:2] == ["titel", "handlungsfeld"]
+    lebensphasen = next(f for f in massnahmen["fields"] if f["name"] == "lebensphasen")
+    assert lebensphasen["multiple"] is True and lebensphasen["options"][0]["label"] == "Rund um die Geburt"
+    beschreibung = next(f for f in massnahmen["fields"] if f["name"] == "beschreibung")
+    assert beschreibung["widget"] == "text"  # Markdown edited as text, never rewritten by a rich-text editor
+    belegt = next(f for f in FIELDS["quellen"]["fields"] if f["name"] == "belegt")
+    assert [o["value"] for o in belegt["options"]] == list(sourced_fields())
+    schnittstellen = {f["name"]: f for f in FIELDS["praeventionskette"]["fields"]}["schnittstellen"]
+    assert [f["name"] for f in schnittstellen["fields"]] == list(VOCABULARIES.values("schnittstellen"))
+    hint = VOCABULARIES.felder["stand"].beschreibung
+    assert FIELDS["stand"]["hint"] == hint and FIELDS["stand"]["format"] == "YYYY-MM-DD"
+    assert CONFIG["locale"] == "de" and CONFIG["publish_mode"] == "editorial_workflow"
+
+
+def test_a_field_type_without_widget_is_a_clear_error():
+    class Neu(Record):  # a model extended with a type the editor does not know yet
+        kennzahlen: set[int] | None = None
+
+    with pytest.raises(ContentError) as caught:
+        cms.form_fields(Neu, "neu.", VOCABULARIES)
+    report = caught.value.report()
+    assert "Feld „neu.kennzahlen“" in report and "kein Formularfeld" in report and "hooks/handbuch/cms.py" in report
+
+
+def test_save_format_round_trips_every_record_and_keeps_edits_to_their_lines():
+    result = subprocess.run(["node", "--no-warnings", "tests/cms_format.mjs"], cwd=REPO, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("ok")
+
+
+def test_new_file_names_follow_the_project_rule():
+    names = ["Musterdorf Süd", "Mülheim an der Ruhr", "Groß-Gerau", "  Öhringen (Kreis)  ", "Ærø", "!!!"]
+    script = ("import { slugify } from './hooks/handbuch/static/redaktion/slugs.js';"
+              f"console.log(JSON.stringify({json.dumps(names)}.map(slugify)));")
+    result = subprocess.run(["node", "--no-warnings", "--input-type=module", "-e", script], cwd=REPO,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [slugify(name) for name in names]
+
+
+@pytest.mark.slow
+def test_editor_page_is_in_the_site_and_not_indexed(real_build):
+    page = (real_build.site / "redaktion" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex, nofollow">' in page and '<html lang="de">' in page
+    assert 'src="decap/decap-cms.js"' in page
+    assert [url for url in re.findall(r'(?:src|href)="([^"]*)"', page) if ":" in url] == ["data:,"]  # own files
+    settings = json.loads(page.split('id="redaktion-einstellungen">', 1)[1].split("</script>", 1)[0])
+    assert settings["config"]["backend"]["name"] == "github"
+    assert settings["config"]["local_backend"]["url"].startswith("http://127.0.0.1:")
+    for name in ("decap/decap-cms.js", "config.yml", "format.js", "redaktion.js", "yaml/index.js"):
+        assert (real_build.site / "redaktion" / name).is_file(), name
+    assert list((real_build.site / "redaktion" / "decap").glob("*.wasm"))
+    assert "redaktion" not in (real_build.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "redaktion" not in (real_build.site / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_record_pages_link_to_their_form_beside_the_yaml_file(real_build):
+    page = real_build.page("kommunen/bergheim")
+    assert '<a href="../../redaktion/#/collections/kommunen/entries/bergheim">Diesen Eintrag bearbeiten</a>' in page
+    assert "content/municipalities/bergheim.yml" in page  # the edit button to the YAML file stays
+
+
+@pytest.mark.slow
+def test_offline_bundle_has_no_editor(bundle):
+    assert not (bundle / "redaktion").exists()
+    page = (bundle / "kommunen" / "bergheim.html").read_text(encoding="utf-8")  # file:// URLs
+    assert "Diesen Eintrag bearbeiten" not in page and "redaktion" not in page
