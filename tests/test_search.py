@@ -210,6 +210,22 @@ def test_glossary_terms_work_both_ways():
     assert search.EXTRA_FIELD not in c
 
 
+def test_synonyms_reach_pages_with_the_term_also_inflected_and_in_phrases():
+    synonyms = {"Koordinationsfachkraft": ["Koordinatorin", "Koordinator"],
+                "Schulbezogene soziale Arbeit": ["Schulsozialarbeit"], "Quartier": ["Sozialraum"]}
+    index = {"docs": [
+        {"location": "a/", "title": "A", "text": "<p>Die Koordinationsfachkräfte beraten.</p>"},
+        {"location": "b/", "title": "Schulbezogene soziale Arbeit", "text": ""},
+        {"location": "c/", "title": "C", "text": "<p>Soziale Arbeit an Schulen, im Quartiersbüro.</p>"},
+        {"location": "d/", "title": "D", "text": "<p>Im Quartier.</p>"},
+    ]}
+    search.enrich_index(index, {}, synonyms=synonyms)
+    a, b, c, d = (set(doc.get(search.EXTRA_FIELD, "").split()) for doc in index["docs"])
+    assert {"koordinatorin", "koordinator"} <= a
+    assert "schulsozialarbeit" in b and "schulsozialarbeit" not in c
+    assert "sozialraum" in d and "sozialraum" not in c
+
+
 def test_stop_words_come_from_lunr_languages():
     stop = search.stop_words(NODE_MODULES)
     assert {"und", "der", "bei", "mit", "habe"} <= stop and len(stop) > 200
