@@ -105,4 +105,151 @@
 
   /* Material leaves words out of "Es fehlt" that lunr.stopWordFilter drops: German ones. */
   lunr.stopWordFilter = german.stopWordFilter
+
+  /* ---- Query side: whole compounds and one-letter typos ------------------------------
+   *
+   * Both look words up in the index's own vocabulary (its terms, in canonical form), the
+   * same words the build splits compounds against (search.py), so no list is shipped.
+   * Whatever goes wrong here, the plain search still answers (see `search` below). */
+  var MIN_MODIFIER = 4, MIN_HEAD = 4  // as search.py: "bei|spiel" is no compound
+  var MIN_TYPO = 6                    // shorter words have too many neighbours one edit away
+  var MAX_WORD = 40, MAX_WORDS = 6    // a 500-letter "word" or a pasted paragraph stays cheap
+  var LINKING = ["ens", "es", "en", "er", "s", "n", "e"]  // Fugenelemente, longest first
+  var LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
+  var TERM = /^([+-]?)(\p{L}+)(\*?)$/u
+
+  function known(index, word) {
+    var form = analyse(word)
+    return form[0] && !form[1] && Object.prototype.hasOwnProperty.call(index.invertedIndex, form[0])
+  }
+
+  /* Does any index term begin with the word's form (Material searches "word*")? */
+  function found(index, word) {
+    var form = analyse(word)[0]
+    if (!form || Object.prototype.hasOwnProperty.call(index.invertedIndex, form))
+      return true
+    return index.tokenSet.intersect(lunr.TokenSet.fromString(form + "*")).toArray().length > 0
+  }
+
+  /* "Armutsprävention" -> ["armut", "prävention"]: the longest known head whose
+   * remainder, without its linking element, is a known word as well. */
+  function split(index, word) {
+    var lower = word.toLowerCase()
+    for (var cut = MIN_MODIFIER; cut <= lower.length - MIN_HEAD; cut++) {
+      var head = lower.slice(cut)
+      if (!known(index, head))
+        continue
+      var modifier = lower.slice(0, cut)
+      var candidates = [modifier].concat(LINKING.filter(function (link) {
+        return modifier.length - link.length >= MIN_MODIFIER && modifier.slice(-link.length) === link
+      }).map(function (link) { return modifier.slice(0, -link.length) }))
+      for (var i = 0; i < candidates.length; i++)
+        if (known(index, candidates[i]))
+          return [candidates[i], head]
+    }
+    return null
+  }
+
+  /* The word one edit away (a letter left out, added, changed or two swapped) whose
+   * form occurs in the most documents; the reader's spelling otherwise. */
+  function corrected(index, word) {
+    var lower = word.toLowerCase(), variants = [], i, c
+    for (i = 0; i <= lower.length; i++) {
+      if (i < lower.length) variants.push(lower.slice(0, i) + lower.slice(i + 1))
+      if (i < lower.length - 1) variants.push(lower.slice(0, i) + lower[i + 1] + lower[i] + lower.slice(i + 2))
+      for (c = 0; c < LETTERS.length; c++) {
+        variants.push(lower.slice(0, i) + LETTERS[c] + lower.slice(i))
+        if (i < lower.length) variants.push(lower.slice(0, i) + LETTERS[c] + lower.slice(i + 1))
+      }
+    }
+    var best = null, bestCount = 0
+    variants.forEach(function (variant) {
+      if (variant === lower || !known(index, variant)) return
+      var postings = index.invertedIndex[analyse(variant)[0]], count = 0
+      for (var field in postings)
+        if (field !== "_index") count += Object.keys(postings[field]).length
+      if (count > bestCount) { best = variant; bestCount = count }
+    })
+    if (!best) return null
+    return word[0] === word[0].toUpperCase() ? best[0].toUpperCase() + best.slice(1) : best
+  }
+
+  /* The correction of the last query, for the result message (see postMessage below). */
+  var correction = null
+
+  var search = lunr.Index.prototype.search
+  lunr.Index.prototype.search = function (queryString) {
+    correction = null
+    var query = String(queryString), compounds = []
+    try {
+      var terms = query.split(/\s+/).slice(0, MAX_WORDS * 4)
+      var rewritten = terms.map(function (term, position) {
+        var parts = TERM.exec(term)
+        if (!parts || parts[2].length > MAX_WORD || parts[1] === "-" || analyse(parts[2])[1])
+          return term
+        if (parts[2].length >= MIN_TYPO && !found(this, parts[2])) {
+          var better = corrected(this, parts[2])
+          if (better) {
+            correction = { typed: parts[2], searched: better, form: analyse(better)[0] }
+            return parts[1] + better + parts[3]
+          }
+        }
+        if (compounds.length < MAX_WORDS && parts[2].length >= MIN_MODIFIER + MIN_HEAD) {
+          var pieces = split(this, parts[2])
+          if (pieces) compounds.push([position, pieces])
+        }
+        return term
+      }, this)
+      query = rewritten.join(" ")
+    } catch (error) {
+      correction = null
+      compounds = []
+    }
+    var results = search.call(this, query)
+    if (!compounds.length)
+      return results
+    /* Pages with the parts of a compound come after every page with the word itself:
+     * Material multiplies a score by at most 5 (title and all terms matched). */
+    try {
+      var seen = new Set(results.map(function (result) { return result.ref }))
+      var lowest = results.reduce(function (low, result) { return Math.min(low, result.score) }, Infinity)
+      var more = []
+      compounds.forEach(function (compound) {
+        var words = query.split(/\s+/)
+        words[compound[0]] = compound[1].map(function (piece) { return "+" + piece }).join(" ")
+        search.call(this, words.join(" ")).forEach(function (result) {
+          if (!seen.has(result.ref)) { seen.add(result.ref); more.push(result) }
+        })
+      }, this)
+      var highest = more.reduce(function (high, result) { return Math.max(high, result.score) }, 0)
+      var scale = isFinite(lowest) && highest > 0 ? lowest / (6 * highest) : 1
+      more.forEach(function (result) { result.score *= scale })
+      return results.concat(more)
+    } catch (error) {
+      return results
+    }
+  }
+
+  /* Material builds each result's highlight words (?h=) from the terms it found. After a
+   * correction, the word searched instead goes there, behind a mark that
+   * docs/assets/javascripts/handbuch.js turns into "Ergebnisse für „…“". */
+  var MARK = "\u2063"
+  var post = self.postMessage
+  if (typeof post === "function")
+    self.postMessage = function (message) {
+      try {
+        if (correction && message && message.data && Array.isArray(message.data.items))
+          message.data.items.forEach(function (group) {
+            group.forEach(function (item) {
+              var terms = {}
+              for (var key in item.terms)
+                if (item.terms[key]) terms[key] = true
+              terms[correction.form] = true
+              terms[MARK + correction.searched] = true
+              item.terms = terms
+            })
+          })
+      } catch (error) { /* the plain answer still goes out */ }
+      return post.apply(this, arguments)
+    }
 })(self.lunr)
