@@ -218,3 +218,37 @@ def enrich_index_file(path: Path, glossary: Mapping[str, str], node_modules: Pat
     enrich_index(index, glossary, stop_words(node_modules), synonyms)
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
                     encoding="utf-8")
+
+
+COMPACT_FIELDS = ("title", "text", EXTRA_FIELD, "boost")
+EXPANDER = Path(__file__).with_name("static") / "search_index.js"
+
+
+def compact_index(index: dict) -> dict:
+    """Material's search index grouped by page, each document a list: [anchor, title, text, extra, boost, {rest}].
+
+    0 stands for a missing field (no field holds 0: texts are strings, boosts are never 0).
+    """
+    pages: list[list] = []
+    for doc in index.get("docs", []):
+        path, mark, anchor = doc["location"].partition("#")
+        if not pages or pages[-1][0] != path:
+            pages.append([path])
+        entry = [mark + anchor, *(doc.get(field, 0) for field in COMPACT_FIELDS)]
+        rest = {key: value for key, value in doc.items() if key != "location" and key not in COMPACT_FIELDS}
+        if rest:
+            entry.append(rest)
+        pages[-1].append(entry)
+    return {"fields": list(COMPACT_FIELDS), "pages": pages,
+            "index": {key: value for key, value in index.items() if key != "docs"}}
+
+
+def compact_offline_index(search_dir: Path) -> None:
+    """Rewrites the offline bundle's search_index.js (Material's offline plugin wrote it from the JSON)."""
+    script = search_dir / "search_index.js"
+    source = search_dir / "search_index.json"
+    if not script.is_file() or not source.is_file():
+        return
+    index = json.loads(source.read_text(encoding="utf-8"))
+    data = json.dumps(compact_index(index), ensure_ascii=False, separators=(",", ":"))
+    script.write_text(EXPANDER.read_text(encoding="utf-8") + data + ")\n", encoding="utf-8")

@@ -174,6 +174,152 @@
     return word[0] === word[0].toUpperCase() ? best[0].toUpperCase() + best.slice(1) : best
   }
 
+  /* ---- Index side: building fast ------------------------------------------------------
+   *
+   * lunr's Builder.add stores the position of every word of every document (Material
+   * highlights matches with them): an object per occurrence, most of the time it takes to
+   * get ready. Here add() stores terms and frequencies only and keeps the document; the
+   * positions of the documents a query finds are worked out when it is asked (`positions`
+   * below), with the same tokenizer and pipeline, so highlighting is unchanged. */
+  var TOP_PAGES = 20  // result entries whose matches are highlighted; Material shows ten at first
+
+  /* The words of a field as Material's tokenizer splits them (text between HTML tags, cut
+   * at its separator), in canonical form, stop words left out: what the tokenizer and our
+   * one pipeline function give, without a token object and a position per word. */
+  function indexTerms(value) {
+    var terms = []
+    if (Array.isArray(value)) {
+      value.forEach(function (item) { terms.push.apply(terms, indexTerms(item)) })
+      return terms
+    }
+    if (typeof value !== "string") return terms
+    var separator = new RegExp(lunr.tokenizer.separator.source, "g")
+    function words(start, end) {
+      var section = value.slice(start, end), index = 0, match
+      separator.lastIndex = 0
+      do {
+        match = separator.exec(section)
+        var until = match ? match.index : section.length
+        if (index < until) {
+          var known = analyse(section.slice(index, until).toLowerCase())
+          if (known[0] && !known[1]) terms.push(known[0])
+        }
+        if (match) {
+          index = match.index + match[0].length
+          if (match[0].length === 0) separator.lastIndex = match.index + 1
+        }
+      } while (match)
+    }
+    /* Material's extract(): text is what stands between ">" and the next "<". */
+    var start = 0, end = 0
+    for (; end < value.length; end++) {
+      var c = value.charAt(end)
+      if (c === "<" && end > start) {
+        words(start, end)
+        start = end
+      } else if (c === ">") {
+        start = end + 1
+      }
+    }
+    if (end > start) words(start, end)
+    return terms
+  }
+
+  lunr.Builder.prototype.add = function (doc, attributes) {
+    var docRef = doc[this._ref], fields = Object.keys(this._fields)
+    this._documents[docRef] = attributes || {}
+    this.documentCount += 1
+    ;(this.handbuchDocs || (this.handbuchDocs = Object.create(null)))[docRef] = doc
+    /* Only with exactly our pipeline; anything else takes lunr's way. */
+    var fast = this.pipeline._stack.length === 1 && this.pipeline._stack[0] === indexToken &&
+      lunr.tokenizer.separator instanceof RegExp && typeof lunr.segmenter === "undefined"
+    for (var i = 0; i < fields.length; i++) {
+      var fieldName = fields[i], extractor = this._fields[fieldName].extractor
+      var value = extractor ? extractor(doc) : doc[fieldName]  // Material's extractor opens the field's position table
+      var terms = fast ? indexTerms(value) : this.pipeline.run(this.tokenizer(value, { fields: [fieldName] }))
+      var fieldRef = new lunr.FieldRef(docRef, fieldName), fieldTerms = Object.create(null)
+      this.fieldTermFrequencies[fieldRef] = fieldTerms
+      this.fieldLengths[fieldRef] = terms.length
+      for (var j = 0; j < terms.length; j++) {
+        var term = terms[j].toString(), posting = this.invertedIndex[term]
+        fieldTerms[term] = (fieldTerms[term] || 0) + 1
+        if (posting === undefined) {
+          posting = Object.create(null)
+          posting._index = this.termIndex++
+          for (var k = 0; k < fields.length; k++) posting[fields[k]] = Object.create(null)
+          this.invertedIndex[term] = posting
+        }
+        if (posting[fieldName][docRef] === undefined) posting[fieldName][docRef] = Object.create(null)
+      }
+    }
+  }
+
+  /* lunr's own inserts term by term into a sorted vector (a search and a splice each);
+   * sorting once gives the same vector. */
+  lunr.Builder.prototype.createFieldVectors = function () {
+    var fieldVectors = {}, idfs = Object.create(null)
+    for (var fieldRefText in this.fieldTermFrequencies) {
+      var fieldRef = lunr.FieldRef.fromString(fieldRefText), fieldName = fieldRef.fieldName
+      var frequencies = this.fieldTermFrequencies[fieldRefText], pairs = []
+      var lengthNorm = this._k1 * (1 - this._b + this._b * (this.fieldLengths[fieldRefText] / this.averageFieldLength[fieldName]))
+      var fieldBoost = this._fields[fieldName].boost || 1, docBoost = this._documents[fieldRef.docRef].boost || 1
+      for (var term in frequencies) {
+        var tf = frequencies[term], posting = this.invertedIndex[term]
+        var idf = idfs[term] !== undefined ? idfs[term] : (idfs[term] = lunr.idf(posting, this.documentCount))
+        var score = idf * ((this._k1 + 1) * tf) / (lengthNorm + tf)
+        score *= fieldBoost  // in lunr's order: the same rounding
+        score *= docBoost
+        pairs.push([posting._index, Math.round(score * 1000) / 1000])
+      }
+      pairs.sort(function (a, b) { return a[0] - b[0] })
+      var elements = new Array(pairs.length * 2)
+      for (var i = 0; i < pairs.length; i++) { elements[2 * i] = pairs[i][0]; elements[2 * i + 1] = pairs[i][1] }
+      fieldVectors[fieldRefText] = new lunr.Vector(elements)
+    }
+    this.fieldVectors = fieldVectors
+  }
+
+  var build = lunr.Builder.prototype.build
+  lunr.Builder.prototype.build = function () {
+    var index = build.call(this)
+    index.handbuchBuilder = { docs: this.handbuchDocs || {}, fields: this._fields, tokenizer: this.tokenizer,
+                              pipeline: this.pipeline }
+    return index
+  }
+
+  /* Every match gets its positions (Material reads them); the results Material shows first
+   * the real ones. Material multiplies a page's score by up to 5 and a section's by up to 2
+   * and lists a page with all its sections: the pages with the best of those bounds are
+   * highlighted with all their sections. */
+  function positions(index, results) {
+    var source = index.handbuchBuilder
+    if (!source) return results
+    var best = Object.create(null)
+    results.forEach(function (result) {
+      var page = result.ref.split("#")[0], bound = result.score * (result.ref.indexOf("#") === -1 ? 5 : 2)
+      if (!(best[page] >= bound)) best[page] = bound
+    })
+    var shown = new Set(Object.keys(best).sort(function (a, b) { return best[b] - best[a] }).slice(0, TOP_PAGES))
+    results.forEach(function (result) {
+      var metadata = result.matchData.metadata, doc = source.docs[result.ref], wanted = Object.create(null)
+      var highlight = doc && shown.has(result.ref.split("#")[0])
+      for (var term in metadata)
+        for (var field in metadata[term]) {
+          metadata[term][field].position = []
+          if (highlight) (wanted[field] || (wanted[field] = [])).push(term)
+        }
+      for (var name in wanted) {
+        var spec = source.fields[name]
+        var value = spec && spec.extractor ? spec.extractor(doc) : doc[name]  // also resets Material's table
+        source.pipeline.run(source.tokenizer(value, { fields: [name] })).forEach(function (token) {
+          var hit = metadata[token.toString()]
+          if (hit && hit[name] && token.metadata.position) hit[name].position.push(token.metadata.position)
+        })
+      }
+    })
+    return results
+  }
+
   /* The correction of the last query, for the result message (see postMessage below). */
   var correction = null
 
@@ -205,7 +351,7 @@
       correction = null
       compounds = []
     }
-    var results = search.call(this, query)
+    var results = positions(this, search.call(this, query))
     if (!compounds.length)
       return results
     /* Pages with the parts of a compound come after every page with the word itself:
@@ -217,7 +363,7 @@
       compounds.forEach(function (compound) {
         var words = query.split(/\s+/)
         words[compound[0]] = compound[1].map(function (piece) { return "+" + piece }).join(" ")
-        search.call(this, words.join(" ")).forEach(function (result) {
+        positions(this, search.call(this, words.join(" "))).forEach(function (result) {
           if (!seen.has(result.ref)) { seen.add(result.ref); more.push(result) }
         })
       }, this)
