@@ -225,6 +225,9 @@
     return terms
   }
 
+  /* One empty metadata object for every posting: lunr's MatchData copies it, never changes it. */
+  var NO_METADATA = Object.freeze(Object.create(null))
+
   lunr.Builder.prototype.add = function (doc, attributes) {
     var docRef = doc[this._ref], fields = Object.keys(this._fields)
     this._documents[docRef] = attributes || {}
@@ -249,7 +252,7 @@
           for (var k = 0; k < fields.length; k++) posting[fields[k]] = Object.create(null)
           this.invertedIndex[term] = posting
         }
-        if (posting[fieldName][docRef] === undefined) posting[fieldName][docRef] = Object.create(null)
+        if (posting[fieldName][docRef] === undefined) posting[fieldName][docRef] = NO_METADATA
       }
     }
   }
@@ -305,7 +308,7 @@
       var highlight = doc && shown.has(result.ref.split("#")[0])
       for (var term in metadata)
         for (var field in metadata[term]) {
-          metadata[term][field].position = []
+          metadata[term][field] = { position: [] }  // a new object: postings share theirs
           if (highlight) (wanted[field] || (wanted[field] = [])).push(term)
         }
       for (var name in wanted) {
