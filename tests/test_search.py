@@ -338,3 +338,21 @@ def test_index_skips_placeholders_names_kreis_members_and_ranks_examples_lower(r
     assert "Nettetal" in docs["themen/kreis/kreis-viersen/"]["text"]  # a search for the Kreis shows its members
     assert docs["kommunen/beispielstadt/"]["boost"] == 0.5 and "boost" not in docs["kommunen/bergheim/"]
     assert docs["mitwirken/"]["boost"] == 0.5
+
+
+def test_compact_offline_index_restores_materials_index(tmp_path):
+    index = {"config": {"lang": ["de"], "separator": "[\\s\\-]+"}, "docs": [
+        {"location": "a/", "title": "A", "text": "<p>x</p>"},
+        {"location": "a/#b", "title": "B", "text": "", "boost": 0.5, "extra": "teil"},
+        {"location": "c/", "title": "C", "text": "y", "tags": ["t"]},
+    ]}
+    (tmp_path / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
+    (tmp_path / "search_index.js").write_text("var __index = {}", encoding="utf-8")
+    search.compact_offline_index(tmp_path)
+    script = (tmp_path / "search_index.js").read_text(encoding="utf-8")
+    assert script.count("a/") == 1  # the page's address once, not per section
+    restored = subprocess.run(["node", "-e", "const vm = require('vm'); const c = {}; vm.createContext(c);"
+                               "vm.runInContext(require('fs').readFileSync(0, 'utf8') + ';this.out = __index', c);"
+                               "process.stdout.write(JSON.stringify(c.out))"],
+                              input=script, capture_output=True, text=True, check=True).stdout
+    assert json.loads(restored) == index
