@@ -130,6 +130,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, f"{editor.EDITOR_DIR}/index.html", content=editor.start_page(
             handbook.vocabularies, config.repo_url, config.site_url, config.site_name)))
     _build["glossary"] = {abbreviation: entry.langform for abbreviation, entry in handbook.glossary.items()}
+    _build["synonyms"] = handbook.synonyms
     if search.enabled():
         for uri, source in search.worker_assets(NODE_MODULES).items():
             theme_file = files.get_file_from_path(uri)
@@ -146,7 +147,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def on_post_build(*, config: MkDocsConfig) -> None:
     if search.enabled():
         search.enrich_index_file(Path(config.site_dir) / "search" / "search_index.json", _build["glossary"],
-                                 NODE_MODULES)
+                                 NODE_MODULES, _build["synonyms"])
 
 
 def _edit_uri(source: Path | None, repository: Path, config: MkDocsConfig) -> str | None:

@@ -152,16 +152,33 @@ def serve_reload(content: Path, runs: int) -> float:
         server.wait(timeout=30)
 
 
-def offline_figures(content: Path, work: Path) -> dict[str, float]:
-    env = _env(content)
+def offline_figures(content: Path, work: Path, **extra: str) -> dict[str, float]:
+    env = _env(content, **extra)
     env.pop("HANDBUCH_PDF")
+    shutil.rmtree(work / "dist", ignore_errors=True)
     subprocess.run([sys.executable, "scripts/offline.py", "--build-dir", str(work / "offline"),
                     "--dist-dir", str(work / "dist")], cwd=REPOSITORY, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     [archive] = (work / "dist").glob("*.zip")
-    figures = {"offline_zip_mib": archive.stat().st_size / 2**20}
+    figures = {"offline_zip_mib": archive.stat().st_size / 2**20,
+               "search_index_kib": sum(p.stat().st_size for p in (work / "offline" / "search").glob("*")) / 1024}
     figures.update(_offline_search(work / "offline"))
     return figures
+
+
+def search_comparison(content: Path, work: Path) -> dict[str, dict[str, float]]:
+    """Offline search of Material as shipped and of the handbook, built from the same content."""
+    return {mode: offline_figures(content, work, HANDBUCH_SEARCH=mode) for mode in ("stock", "handbuch")}
+
+
+def print_search_comparison(figures: dict[str, dict[str, float]], size: str) -> None:
+    print(f"\nOffline-Suche bei {size} (Chromium, file://, Median):\n")
+    print("| | Material (Standard) | Handbuch |\n|---|---:|---:|")
+    for key, title, fmt in [("search_index_kib", "Suchindex KiB (search/)", "{:.0f}"),
+                            ("offline_zip_mib", "Offline-Paket MiB", "{:.1f}"),
+                            ("search_ready_ms", "Suche bereit nach dem Laden ms", "{:.0f}"),
+                            ("first_result_ms", "erster Treffer nach dem Tippen ms", "{:.0f}")]:
+        print(f"| {title} | {fmt.format(figures['stock'][key])} | {fmt.format(figures['handbuch'][key])} |")
 
 
 def _offline_search(site: Path) -> dict[str, float]:
@@ -195,10 +212,18 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--massnahmen", type=int, default=25)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--detail-size", type=int, default=600, help="size for serve, offline and browser figures")
+    parser.add_argument("--nur-suche", action="store_true",
+                        help="only the offline search at the detail size, Material's beside ours")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"Maschine: {platform.machine()}, {os.cpu_count()} Kerne, Python {platform.python_version()}, "
           f"{platform.platform()}")
+    if args.nur_suche:
+        with tempfile.TemporaryDirectory(prefix="handbuch-bench-") as tmp:
+            content = write_content(Path(tmp) / "detail", args.detail_size, args.massnahmen)
+            print_search_comparison(search_comparison(content, Path(tmp)),
+                                    f"{args.detail_size} Kommunen x {args.massnahmen} Maßnahmen")
+        return 0
     rows = []
     with tempfile.TemporaryDirectory(prefix="handbuch-bench-") as tmp:
         work = Path(tmp)
@@ -218,13 +243,15 @@ def main(argv: list[str]) -> int:
             print("| " + " | ".join(fmt.format(row[key]) for key, _, fmt in columns) + " |")
         print(f"… {args.detail_size} Kommunen: Offline-Paket, Suche, Neuladen", file=sys.stderr)
         content = write_content(work / "detail", args.detail_size, args.massnahmen)
-        detail = offline_figures(content, work)
+        comparison = search_comparison(content, work)
+        detail = comparison["handbuch"]
         detail["serve_reload_s"] = serve_reload(content, args.runs)
         print(f"\nBei {args.detail_size} Kommunen x {args.massnahmen} Maßnahmen:")
         print(f"- Offline-Paket: {detail['offline_zip_mib']:.1f} MiB")
         print(f"- Offline-Suche bereit nach dem Laden: {detail['search_ready_ms']:.0f} ms (Median)")
         print(f"- erster Treffer nach dem Tippen: {detail['first_result_ms']:.0f} ms (Median)")
         print(f"- mkdocs serve, Speichern bis neue Seite: {detail['serve_reload_s']:.2f} s (Median)")
+        print_search_comparison(comparison, f"{args.detail_size} Kommunen x {args.massnahmen} Maßnahmen")
     return 0
 
 

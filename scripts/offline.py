@@ -18,6 +18,7 @@ from pathlib import Path
 
 import _bootstrap  # noqa: F401
 
+from handbuch import search
 from handbuch.loader import REPOSITORY
 
 README = """Handbuch Präventionsketten – Offline-Ausgabe vom {date}
@@ -35,7 +36,10 @@ def build(site: Path) -> None:
     env = {**os.environ, "HANDBUCH_OFFLINE": "true", "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
                    cwd=REPOSITORY, env=env, check=True)
-    # file:// search reads search_index.js; the JSON copy would only double the size.
+    # file:// search reads search_index.js, written compactly (handbuch/search.py); the JSON copy
+    # would only double the size.
+    if search.enabled():
+        search.compact_offline_index(site / "search")
     (site / "search" / "search_index.json").unlink(missing_ok=True)
 
 

@@ -270,3 +270,24 @@ def test_glossary_is_validated(content):
     found = problems(content)
     assert any(p.file.endswith("glossar.yml") and p.line == 4 and "Meinten Sie „langform“?" in p.message
                for p in found), [p.format() for p in found]
+
+
+def test_synonyms_are_loaded(content):
+    (content / "synonyme.yml").write_text("Koordinationsfachkraft:\n  - Koordinator\n  - Koordinatorin\n",
+                                          encoding="utf-8")
+    assert load_handbook(content).synonyms == {"Koordinationsfachkraft": ("Koordinator", "Koordinatorin")}
+
+
+@pytest.mark.parametrize(("text", "line", "expected"), [
+    ("Kita:\n  - Kindergarten\n  - ''\n", 3, "leerer Eintrag"),
+    ("Kita: []\n", 1, "leerer Eintrag"),
+    ("Kita:\n", 1, "leerer Eintrag"),
+    ("Kita:\n  - Kindergarten\nQuartier:\n  - kindergarten\n", 4, "„kindergarten“ steht doppelt (schon unter „Kita“)"),
+    ("Kita:\n  - Kindergarten\nKita:\n  - Hort\n", 3, "steht doppelt"),
+    ("Kita:\n  - Kindergarten\n  - KITA\n", 3, "ist der Begriff selbst"),
+    ("- Kita\n", 1, "Zuordnung"),
+])
+def test_synonym_mistakes_are_german_errors_with_line(content, text, line, expected):
+    (content / "synonyme.yml").write_text(text, encoding="utf-8")
+    found = [p for p in problems(content) if p.file.endswith("synonyme.yml")]
+    assert [p.line for p in found] == [line] and expected in found[0].message, [p.format() for p in found]

@@ -197,6 +197,6 @@ def test_a_measure_shows_what_is_known_and_names_the_rest_in_one_line(content):
     write_record(content, "teststadt", VALID)  # the measure has a title and a field of action only
     page = next(p for p in generate(load_handbook(content), changes=None) if p.src_uri == "kommunen/teststadt.md")
     measure = page.markdown[page.markdown.index("### Babybesuche"):]
-    assert "Handlungsfeld\n:   Frühe Hilfen" in measure
+    assert "Handlungsfeld { data-search-exclude }\n:   Frühe Hilfen" in measure  # the label is not indexed
     assert "Keine Angaben zu: Lebensphasen, Zielgruppen, Träger, Seit, Status." in measure
     assert ":   keine Angabe" not in measure

@@ -10,9 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from browser import browser_page, serve
+import re
+
+from playwright.sync_api import expect
+
+from browser import browser_page, fetch, serve
 from conftest import REPO, run_build
 from handbuch import search
+from handbuch.loader import load_handbook
 from search_check import load_queries, location, open_search, rank, result_groups, run_queries
 
 NODE_MODULES = REPO / "node_modules"
@@ -44,6 +49,7 @@ def test_query_set_covers_what_coordinators_type():
     for kind in ("Thema", "Kommune", "Kreis", "Maßnahme", "Handlungsfeld", "Abkürzung", "Schreibweise",
                  "Wortteil", "Beugung"):
         assert kinds[kind] >= 2, kind
+    assert kinds["Alltagssprache"] >= 30
     assert len({q.text.lower() for q in queries}) == len(queries), "eine Anfrage steht doppelt"  # ß ≠ ss here
 
 
@@ -116,6 +122,62 @@ def test_results_name_their_page_and_hide_the_extra_field(real_build):
         assert missing and missing <= {"Kinderarztpraxis", "Steuerungsgruppe"}, missing
 
 
+@pytest.mark.slow
+def test_everyday_words_typos_and_compounds_show_only_the_readers_and_the_handbooks_words(real_build):
+    texts = " ".join(f"{d['title']} {d['text']}" for d in _index(real_build.site)["docs"]).lower()
+    # Everyday words the handbook never writes itself: only the hidden field has them.
+    synonyms = {word for words in load_handbook().synonyms.values() for word in words
+                if not re.search(rf"\b{re.escape(word.lower())}\b", texts)}
+    assert {"Koordinatorin", "Lenkungsgruppe", "Familienarmut"} <= synonyms
+    with serve(real_build.site) as origin, browser_page(origin) as session:
+        page = session.page
+        open_search(page, origin + "/")
+        for query in ("Koordinatorin", "Lenkungsgruppe", "Bestandsaufnahme", "Familienarmut", "Armutsbericht"):
+            groups = result_groups(page, query, origin + "/")
+            assert groups, query
+            # What the results say, without "Es fehlt: <the reader's own word>".
+            shown = page.eval_on_selector(".md-search-result__list", "l => { const c = l.cloneNode(true);"
+                                          " c.querySelectorAll('.md-search-result__terms').forEach(t => t.remove());"
+                                          " return c.textContent }")
+            hrefs = " ".join(page.eval_on_selector_all("a.md-search-result__link", "links => links.map(a => a.href)"))
+            for word in synonyms:  # the hidden field never shows, nor its words
+                assert not re.search(rf"\b{re.escape(word)}\b", shown, re.IGNORECASE), (query, word)
+            assert "\u2063" not in hrefs
+            # The pages found do not say the everyday word either (the editors' guide shows an example).
+            for group in groups[:5]:
+                path = group[0].split("#")[0]
+                if path != "mitwirken/":
+                    assert query.lower() not in fetch(origin + "/" + path).lower(), (query, path)
+
+        # One letter off: the word searched instead is named, in the reader's spelling.
+        groups = result_groups(page, "Steurungsgruppe", origin + "/")
+        assert rank(groups, "leitfaden/steuerung/") is not None
+        meta = page.locator(".md-search-result__meta")
+        expect(meta).to_contain_text("Ergebnisse für „Steuerungsgruppe“")
+        shown = page.locator(".md-search-result__list").inner_text()
+        assert not re.search(r"\bsteu?rungsgrupp\b", shown), shown[:300]
+        link = page.locator("a.md-search-result__link").first.get_attribute("href")
+        assert "h=Steuerungsgruppe" in link and "%E2%81%A3" not in link, link
+        # The next query without a typo says nothing of the kind.
+        result_groups(page, "Steuerungsgruppe", origin + "/")
+        expect(meta).not_to_contain_text("Ergebnisse für")
+
+        # A compound typed whole finds the pages with its parts.
+        groups = result_groups(page, "Armutsprävention", origin + "/")
+        assert groups and "armutsprav" not in page.locator(".md-search-result__list").inner_text().lower()
+
+        # Odd input never freezes the page: the box keeps answering.
+        for odd in ("!!!", "😀", "§ 8a", "x" * 500, "Kita " * 100):
+            result_groups(page, odd, origin + "/")
+        assert result_groups(page, "Kita", origin + "/")
+
+
+def test_compounds_typed_whole_and_typos_find_pages_in_the_worker(real_build):
+    answers = _worker(real_build.site, ["Armutsprävention", "Steurungsgruppe", "Steuerungsgruppe"])
+    assert answers["Armutsprävention"]["pages"], "whole compound finds its parts"
+    assert answers["Steurungsgruppe"]["pages"][:10] == answers["Steuerungsgruppe"]["pages"][:10]
+
+
 # --- canonical forms, as the worker computes them ------------------------------------------
 
 def test_spellings_and_forms_meet_in_one_index_term(real_build):
@@ -137,7 +199,8 @@ def test_spellings_and_forms_meet_in_one_index_term(real_build):
 
 def test_odd_queries_never_fail_in_materials_worker(real_build):
     odd = ["– Kita", "§ 8a SGB VIII", "/ Kita", "👍 Kita", "?", "€", '"Frühe Hilfen"', "+Kita -Schule",
-           "title:Kita", "*nahme", "2017", "05362008", "Kita", "zur", "x" * 2000]
+           "title:Kita", "*nahme", "2017", "05362008", "Kita", "zur", "x" * 2000, "!!!", "😀", "x" * 500,
+           "Armutsprävention " * 100, "Steurungsgruppe " * 50]
     answers = _worker(real_build.site, odd)
     assert {query: a["warnings"] for query, a in answers.items() if a["warnings"]} == {}
     # The punctuation changes nothing but, at most, the order of equally scored results.
@@ -210,6 +273,22 @@ def test_glossary_terms_work_both_ways():
     assert search.EXTRA_FIELD not in c
 
 
+def test_synonyms_reach_pages_with_the_term_also_inflected_and_in_phrases():
+    synonyms = {"Koordinationsfachkraft": ["Koordinatorin", "Koordinator"],
+                "Schulbezogene soziale Arbeit": ["Schulsozialarbeit"], "Quartier": ["Sozialraum"]}
+    index = {"docs": [
+        {"location": "a/", "title": "A", "text": "<p>Die Koordinationsfachkräfte beraten.</p>"},
+        {"location": "b/", "title": "Schulbezogene soziale Arbeit", "text": ""},
+        {"location": "c/", "title": "C", "text": "<p>Soziale Arbeit an Schulen, im Quartiersbüro.</p>"},
+        {"location": "d/", "title": "D", "text": "<p>Im Quartier.</p>"},
+    ]}
+    search.enrich_index(index, {}, synonyms=synonyms)
+    a, b, c, d = (set(doc.get(search.EXTRA_FIELD, "").split()) for doc in index["docs"])
+    assert {"koordinatorin", "koordinator"} <= a
+    assert "schulsozialarbeit" in b and "schulsozialarbeit" not in c
+    assert "sozialraum" in d and "sozialraum" not in c
+
+
 def test_stop_words_come_from_lunr_languages():
     stop = search.stop_words(NODE_MODULES)
     assert {"und", "der", "bei", "mit", "habe"} <= stop and len(stop) > 200
@@ -259,3 +338,21 @@ def test_index_skips_placeholders_names_kreis_members_and_ranks_examples_lower(r
     assert "Nettetal" in docs["themen/kreis/kreis-viersen/"]["text"]  # a search for the Kreis shows its members
     assert docs["kommunen/beispielstadt/"]["boost"] == 0.5 and "boost" not in docs["kommunen/bergheim/"]
     assert docs["mitwirken/"]["boost"] == 0.5
+
+
+def test_compact_offline_index_restores_materials_index(tmp_path):
+    index = {"config": {"lang": ["de"], "separator": "[\\s\\-]+"}, "docs": [
+        {"location": "a/", "title": "A", "text": "<p>x</p>"},
+        {"location": "a/#b", "title": "B", "text": "", "boost": 0.5, "extra": "teil"},
+        {"location": "c/", "title": "C", "text": "y", "tags": ["t"]},
+    ]}
+    (tmp_path / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
+    (tmp_path / "search_index.js").write_text("var __index = {}", encoding="utf-8")
+    search.compact_offline_index(tmp_path)
+    script = (tmp_path / "search_index.js").read_text(encoding="utf-8")
+    assert script.count("a/") == 1  # the page's address once, not per section
+    restored = subprocess.run(["node", "-e", "const vm = require('vm'); const c = {}; vm.createContext(c);"
+                               "vm.runInContext(require('fs').readFileSync(0, 'utf8') + ';this.out = __index', c);"
+                               "process.stdout.write(JSON.stringify(c.out))"],
+                              input=script, capture_output=True, text=True, check=True).stdout
+    assert json.loads(restored) == index

@@ -117,7 +117,7 @@ def test_every_real_shipped_fact_is_sourced_and_every_source_supports_something(
 
 def _footnotes(html: str) -> list[tuple[str, str, str]]:
     """(href, id, visible text) of every footnote reference."""
-    return re.findall(r'<sup class="handbuch-beleg"><a href="(#quelle-\d+)" id="([^"]+)">'
+    return re.findall(r'<sup class="handbuch-beleg"[^>]*><a href="(#quelle-\d+)" id="([^"]+)">'
                       r'<span class="handbuch-unsichtbar">Quelle </span>(\d+)</a></sup>', html)
 
 

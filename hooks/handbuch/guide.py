@@ -66,4 +66,5 @@ def guide_context(handbook: Handbook) -> dict[str, Any]:
         for name in (field_info(path) or (None, []))[1]:
             used_by.setdefault(name, []).append(path)
     return {"fields": fields(v), "example": sample_error(v),
-            "vocabularies": [(name, used_by.get(name, []), entries) for name, entries in v.lists.items()]}
+            "vocabularies": [(name, used_by.get(name, []), entries) for name, entries in v.lists.items()],
+            "synonyms": handbook.synonyms}

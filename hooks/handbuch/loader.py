@@ -21,6 +21,7 @@ from .model import TEXT_PATTERN, Kommune, base_type, field_info, field_paths
 from .published import EMPTY, Published, load_published
 from .problems import ContentError, Problem, did_you_mean, display_path
 from .slugs import SLUG_PATTERN, slugify
+from .synonyms import load_synonyms
 from .vocabularies import REQUIRED_TEXTS, Vocabularies
 from .yamlsafe import Document, Position, YamlProblem, load_document
 
@@ -132,6 +133,7 @@ class Handbook:
     glossary: dict[str, GlossaryEntry] = dataclasses.field(default_factory=dict)  # sorted by abbreviation
     illustrations: dict[str, Illustration] = dataclasses.field(default_factory=dict)  # in file order
     published: Published = EMPTY  # content/ergebnisse.yml: figures as sources state them
+    synonyms: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # content/synonyme.yml
 
 
 def _read(path: Path, problems: list[Problem]) -> Document | None:
@@ -410,10 +412,11 @@ def _load_handbook(root: Path) -> Handbook:
     chapters = load_chapters(root, vocabularies, problems, illustration_names)
     glossary = load_glossary(root, problems)
     published = load_published(root, vocabularies, problems) or EMPTY
+    synonyms = load_synonyms(root, problems)
     if problems:
         raise ContentError(problems)
     return Handbook(root, vocabularies, tuple(municipalities), tuple(chapters), glossary, illustrations,
-                    published=published)
+                    published=published, synonyms=synonyms)
 
 
 def load_glossary(root: Path, problems: list[Problem]) -> dict[str, GlossaryEntry]:

@@ -27,6 +27,8 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from .synonyms import SynonymIndex
+
 MODE_VARIABLE = "HANDBUCH_SEARCH"
 EXTRA_FIELD = "extra"
 # Material's trimmer, stop word filter and stemmer off: our one cached function in the
@@ -173,14 +175,17 @@ def _glossary_terms(glossary: Mapping[str, str], stop: frozenset[str]) -> list[t
 
 
 def extra_words(found: list[str], decompounder: Decompounder,
-                glossary: list[tuple[str, str, set[str]]]) -> list[str]:
-    """Hidden index words for one search document (its words given): compound parts and glossary terms."""
+                glossary: list[tuple[str, str, set[str]]], synonyms: SynonymIndex | None = None) -> list[str]:
+    """Hidden index words for one search document (its words given): compound parts, glossary terms
+    and the everyday words of content/synonyme.yml."""
     present = set(map(str.lower, found))
     extra: set[str] = set()
     for word in present:
         parts = decompounder.parts(word)
         if parts:
             extra.update(parts)
+    if synonyms is not None:
+        extra |= synonyms.words_for(found, extra)
     phrase = f" {' '.join(found).lower()} "
     for abbreviation, long_form, long_words in glossary:
         if abbreviation in found:
@@ -190,23 +195,60 @@ def extra_words(found: list[str], decompounder: Decompounder,
     return sorted(extra - present)
 
 
-def enrich_index(index: dict, glossary: Mapping[str, str], stop: frozenset[str] = frozenset()) -> dict:
+def enrich_index(index: dict, glossary: Mapping[str, str], stop: frozenset[str] = frozenset(),
+                 synonyms: Mapping[str, Iterable[str]] | None = None) -> dict:
     """Adds the hidden field to every document of a Material search index (in place)."""
     docs = index.get("docs", [])
     found = [words(f"{doc.get('title', '')} {doc.get('text', '')}") for doc in docs]
     decompounder = Decompounder(set().union(*found), stop)
     terms = _glossary_terms(glossary, stop)
+    everyday = SynonymIndex(synonyms or {}, words, stop)
     for doc, doc_words in zip(docs, found):
-        extra = extra_words(doc_words, decompounder, terms)
+        extra = extra_words(doc_words, decompounder, terms, everyday)
         if extra:
             doc[EXTRA_FIELD] = " ".join(extra)
     return index
 
 
-def enrich_index_file(path: Path, glossary: Mapping[str, str], node_modules: Path) -> None:
+def enrich_index_file(path: Path, glossary: Mapping[str, str], node_modules: Path,
+                      synonyms: Mapping[str, Iterable[str]] | None = None) -> None:
     if not path.is_file():
         return
     index = json.loads(path.read_text(encoding="utf-8"))
-    enrich_index(index, glossary, stop_words(node_modules))
+    enrich_index(index, glossary, stop_words(node_modules), synonyms)
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
                     encoding="utf-8")
+
+
+COMPACT_FIELDS = ("title", "text", EXTRA_FIELD, "boost")
+EXPANDER = Path(__file__).with_name("static") / "search_index.js"
+
+
+def compact_index(index: dict) -> dict:
+    """Material's search index grouped by page, each document a list: [anchor, title, text, extra, boost, {rest}].
+
+    0 stands for a missing field (no field holds 0: texts are strings, boosts are never 0).
+    """
+    pages: list[list] = []
+    for doc in index.get("docs", []):
+        path, mark, anchor = doc["location"].partition("#")
+        if not pages or pages[-1][0] != path:
+            pages.append([path])
+        entry = [mark + anchor, *(doc.get(field, 0) for field in COMPACT_FIELDS)]
+        rest = {key: value for key, value in doc.items() if key != "location" and key not in COMPACT_FIELDS}
+        if rest:
+            entry.append(rest)
+        pages[-1].append(entry)
+    return {"fields": list(COMPACT_FIELDS), "pages": pages,
+            "index": {key: value for key, value in index.items() if key != "docs"}}
+
+
+def compact_offline_index(search_dir: Path) -> None:
+    """Rewrites the offline bundle's search_index.js (Material's offline plugin wrote it from the JSON)."""
+    script = search_dir / "search_index.js"
+    source = search_dir / "search_index.json"
+    if not script.is_file() or not source.is_file():
+        return
+    index = json.loads(source.read_text(encoding="utf-8"))
+    data = json.dumps(compact_index(index), ensure_ascii=False, separators=(",", ":"))
+    script.write_text(EXPANDER.read_text(encoding="utf-8") + data + ")\n", encoding="utf-8")

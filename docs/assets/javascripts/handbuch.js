@@ -25,13 +25,28 @@
     });
     return best;
   }
+  // A word the search corrected (one letter off) comes marked among the forms (see
+  // hooks/handbuch/static/lunr.handbuch.js); the result list names it.
+  var CORRECTED = "\u2063";
+  var meta = document.querySelector(".md-search-result__meta");
   function showTypedWords() {
     var words = box.value.split(/[\s\-"+]+/).filter(Boolean);
     Array.prototype.forEach.call(list.querySelectorAll("a.md-search-result__link:not([data-h])"), function (link) {
       var url = new URL(link.href);
       if (url.searchParams.has("h")) {
+        var searched = null;
+        var forms = url.searchParams.get("h").split(" ").filter(function (form) {
+          if (form.charAt(0) !== CORRECTED) return true;
+          searched = form.slice(1);
+          return false;
+        });
+        if (searched && meta && meta.getAttribute("data-searched") !== meta.textContent) {
+          meta.textContent = "Ergebnisse für „" + searched + "“: " + meta.textContent;
+          meta.setAttribute("data-searched", meta.textContent);
+        }
         // Material lists the forms it found; highlight the typed words behind them.
-        var found = url.searchParams.get("h").split(" ").map(function (form) { return typedWord(form, words); });
+        var typed = searched ? words.concat([searched]) : words;
+        var found = forms.map(function (form) { return typedWord(form, typed); });
         url.searchParams.set("h", found.filter(function (word, i) { return word && found.indexOf(word) === i; }).join(" "));
       }
       link.setAttribute("data-h", "");
