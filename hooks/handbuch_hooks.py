@@ -33,6 +33,7 @@ OVERVIEW = "kommunen/index.md"
 # Pages outside the nav and the overview they hang below (record pages, facet pages).
 ATTACHED = {"kommunen/": OVERVIEW, "themen/": "themen/index.md"}
 GUIDE_INDEX = "leitfaden/index.md"
+OFFLINE_ZIP_URI = "downloads/handbuch-offline.zip"
 LEGAL_PAGES = [("Barrierefreiheit", "barrierefreiheit.md"), ("Leichte Sprache", "leichte-sprache.md"),
                ("Mitwirken", "mitwirken.md")]
 # Front-end code comes from the npm registry (package-lock.json), copied into the site at
@@ -93,7 +94,16 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # The PDF takes seconds; `make serve` switches it off (HANDBUCH_PDF=false) to reload fast.
     pdf_off = os.environ.get("HANDBUCH_PDF", "").strip().lower() in ("false", "0", "no", "off", "nein", "aus")
     config.extra["pdf"] = None if pdf_off else PDF_URI
-    renderer = Renderer(handbook, changes, pdf=config.extra["pdf"])  # one per build: pages, data page, PDF
+    # The publish workflow builds the offline bundle first and hands it in (HANDBUCH_OFFLINE_PAKET), so
+    # the start page can link to it; without it the start page says where to get one.
+    bundle = os.environ.get("HANDBUCH_OFFLINE_PAKET", "").strip()
+    if bundle and not Path(bundle).is_file():
+        raise PluginError(f"HANDBUCH_OFFLINE_PAKET nennt „{bundle}“, diese Datei gibt es nicht.")
+    offline_zip = OFFLINE_ZIP_URI if bundle and not _offline(config) else None
+    if offline_zip:
+        files.append(File.generated(config, OFFLINE_ZIP_URI, abs_src_path=str(Path(bundle).resolve())))
+    renderer = Renderer(handbook, changes, pdf=config.extra["pdf"], offline_zip=offline_zip,
+                        offline_build=_offline(config))  # one per build: pages, data page, PDF
     for page in renderer.pages():
         generated = File.generated(
             config, page.src_uri, content=page.markdown,
