@@ -52,6 +52,8 @@ def test_kommunen_table_shows_all_columns_with_full_labels_at_1280_px(real_build
         assert first_names(s.page) == list(reversed(names))
         s.page.fill("#tabellenfilter-0", "Viersen")
         assert 0 < len(first_names(s.page)) < len(names)
+        # at full width every cell shows, "keine Angabe" included
+        assert s.page.locator(f"{TABLE} tbody tr:not([hidden]) td.handbuch-leer").first.is_visible()
 
 
 def test_kommunen_table_becomes_cards_at_390_px_with_working_sort_buttons(real_build):
@@ -63,8 +65,11 @@ def test_kommunen_table_becomes_cards_at_390_px_with_working_sort_buttons(real_b
         assert first.is_visible()
         cell = first.bounding_box()
         assert cell["x"] >= 0 and cell["x"] + cell["width"] <= 390  # the name column is in view, not scrolled off
-        # every other cell names its column
+        # every other cell names its column; a card leaves out what is not known
         assert s.page.locator(f"{TABLE} tbody tr").first.locator("td[data-label='Kreis']").is_visible()
+        empty = s.page.locator(f"{TABLE} tbody td.handbuch-leer")
+        assert empty.count() > 0 and not empty.first.is_visible()
+        assert empty.first.text_content().strip() == "keine Angabe"
         heads = s.page.locator(f"{TABLE} thead th")
         for i in range(heads.count()):
             head = heads.nth(i).bounding_box()

@@ -53,6 +53,8 @@
     var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (head) {
       return head.textContent.trim();
     });
+    // A card lists what is known: cells saying "keine Angabe" (data-leer) are left out of it.
+    var empty = table.closest(".handbuch-sortierbar").getAttribute("data-leer");
     table.setAttribute("role", "table");
     Array.prototype.forEach.call(table.querySelectorAll("thead, tbody"), function (group) {
       group.setAttribute("role", "rowgroup");
@@ -63,6 +65,7 @@
         if (cell.tagName === "TD") {
           cell.setAttribute("role", "cell");
           if (heads[i]) cell.setAttribute("data-label", heads[i]);
+          if (empty && i > 0 && cell.textContent.trim() === empty) cell.classList.add("handbuch-leer");
         }
       });
     });
