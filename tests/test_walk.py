@@ -30,3 +30,12 @@ def test_chart_labels_are_not_cut_off(real_build):
             Array.from(svg.querySelectorAll('text')).filter(t => t.getBBox().x < 0).map(t => t.textContent))""")
         assert s.page.locator("figure.handbuch-balken svg").count() > 5
         assert cut == []
+
+
+def test_contributor_rules_render_as_a_list(real_build):
+    html = real_build.page("mitwirken")
+    rules = html[html.index('id="regeln-fur-angaben"'):]
+    rules = rules[: rules.index("<h2")]
+    assert "\n- <strong>" not in rules  # a rule glued to the paragraph before it
+    items = re.findall(r"<li>\s*(?:<p>)?<strong>([^<]+)</strong>", rules)
+    assert "Jede Angabe mit Quelle." in items and "Fehlende Angaben weglassen." in items and len(items) >= 6
