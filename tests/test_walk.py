@@ -39,3 +39,17 @@ def test_contributor_rules_render_as_a_list(real_build):
     assert "\n- <strong>" not in rules  # a rule glued to the paragraph before it
     items = re.findall(r"<li>\s*(?:<p>)?<strong>([^<]+)</strong>", rules)
     assert "Jede Angabe mit Quelle." in items and "Fehlende Angaben weglassen." in items and len(items) >= 6
+
+
+@pytest.mark.slow
+def test_bar_charts_stay_readable_on_phones(real_build):
+    heights = """sel => Array.from(document.querySelectorAll(sel)).filter(svg => svg.getBoundingClientRect().width > 0)
+        .flatMap(svg => Array.from(svg.querySelectorAll('text')).map(t => t.getBoundingClientRect().height))"""
+    with serve(real_build.site) as origin, browser_page(origin) as s:
+        s.page.set_viewport_size({"width": 390, "height": 844})
+        s.page.goto(origin + "/kennzahlen/")
+        wide = s.page.evaluate(f"({heights})('figure.handbuch-balken svg:not(.handbuch-balken__schmal)')")
+        narrow = s.page.evaluate(f"({heights})('figure.handbuch-balken svg.handbuch-balken__schmal')")
+        assert wide == [] and narrow and min(narrow) >= 11  # the wide drawing shrank its text to about 5 px
+        s.page.set_viewport_size({"width": 1280, "height": 900})
+        assert s.page.evaluate(f"({heights})('figure.handbuch-balken svg.handbuch-balken__schmal')") == []
