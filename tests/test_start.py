@@ -103,3 +103,12 @@ def test_offline_bundle_handed_in_is_linked_and_shipped(content, tmp_path):
     assert (build.site / link.group(1)).read_bytes() == bundle.read_bytes()
     missing = run_build(tmp_path / "site2", content, env={"HANDBUCH_OFFLINE_PAKET": str(tmp_path / "nope.zip")})
     assert missing.returncode != 0 and "HANDBUCH_OFFLINE_PAKET" in missing.output and "Traceback" not in missing.output
+
+
+def test_offline_bundle_start_page_says_it_is_offline(bundle):
+    html = (bundle / "index.html").read_text(encoding="utf-8")
+    assert "Sie nutzen gerade die Offline-Ausgabe" in text_of(html) and ".zip" not in html
+    pdf = re.search(r'href="([^"]+\.pdf)"', html)
+    assert pdf and (bundle / pdf.group(1)).is_file()
+    for href in re.findall(r'href="([^"#:]+)(?:#[^"]*)?"', html[html.index("<article"):html.index("</article>")]):
+        assert (bundle / href).is_file(), href  # .html addresses of the bundle

@@ -86,7 +86,7 @@ def test_kommunen_table_becomes_cards_at_390_px_with_working_sort_buttons(real_b
         assert heads.nth(1).get_attribute("aria-sort") in ("ascending", "descending")
 
 
-@pytest.mark.parametrize("path", ["/", "/kommunen/", "/massnahmen/"])
+@pytest.mark.parametrize("path", ["/", "/kommunen/", "/massnahmen/", "/themen/", "/kennzahlen/"])
 def test_phone_layout_has_no_serious_axe_violations(real_build, path):
     with serve(real_build.site) as origin, browser_page(origin) as s:
         s.page.set_viewport_size({"width": 390, "height": 844})
