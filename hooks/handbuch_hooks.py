@@ -34,6 +34,7 @@ OVERVIEW = "kommunen/index.md"
 # Pages outside the nav and the overview they hang below (record pages, facet pages).
 ATTACHED = {"kommunen/": OVERVIEW, "themen/": "themen/index.md"}
 GUIDE_INDEX = "leitfaden/index.md"
+OFFLINE_ZIP_URI = "downloads/handbuch-offline.zip"
 LEGAL_PAGES = [("Barrierefreiheit", "barrierefreiheit.md"), ("Leichte Sprache", "leichte-sprache.md"),
                ("Mitwirken", "mitwirken.md")]
 # Front-end code comes from the npm registry (package-lock.json), copied into the site at
@@ -94,9 +95,18 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # The PDF takes seconds; `make serve` switches it off (HANDBUCH_PDF=false) to reload fast.
     pdf_off = os.environ.get("HANDBUCH_PDF", "").strip().lower() in ("false", "0", "no", "off", "nein", "aus")
     config.extra["pdf"] = None if pdf_off else PDF_URI
+    # The publish workflow builds the offline bundle first and hands it in (HANDBUCH_OFFLINE_PAKET), so
+    # the start page can link to it; without it the start page says where to get one.
+    bundle = os.environ.get("HANDBUCH_OFFLINE_PAKET", "").strip()
+    if bundle and not Path(bundle).is_file():
+        raise PluginError(f"HANDBUCH_OFFLINE_PAKET nennt „{bundle}“, diese Datei gibt es nicht.")
+    offline = _offline(config)
+    offline_zip = OFFLINE_ZIP_URI if bundle and not offline else None
+    if offline_zip:
+        files.append(File.generated(config, OFFLINE_ZIP_URI, abs_src_path=str(Path(bundle).resolve())))
     # The form editor needs a server to save to: the offline bundle has none.
-    with_editor = not _offline(config)
-    renderer = Renderer(handbook, changes, pdf=config.extra["pdf"], editor=with_editor)  # pages, data page, PDF
+    renderer = Renderer(handbook, changes, pdf=config.extra["pdf"], editor=not offline, offline_zip=offline_zip,
+                        offline_build=offline)  # one per build: pages, data page, PDF
     for page in renderer.pages():
         generated = File.generated(
             config, page.src_uri, content=page.markdown,
@@ -118,15 +128,15 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     files.append(File.generated(config, "daten/index.md", content=data_page(renderer, data)))
     if config.extra["pdf"]:
         files.append(File.generated(config, PDF_URI, content=guide_pdf(renderer, info, config.site_url or "")))
-    editor_npm = editor.npm_files(NODE_MODULES) if with_editor else {}
+    editor_npm = editor.npm_files(NODE_MODULES) if not offline else {}
     npm = [*ASSETS.values(), *(search.npm_files(NODE_MODULES) if search.enabled() else []), *editor_npm.values()]
     missing = [str(source.relative_to(NODE_MODULES.parent)) for source in npm if not source.is_file()]
     if missing:
         raise PluginError(f"Es fehlen Dateien aus npm ({', '.join(missing)}); bitte „npm ci“ ausführen "
                           "(„make site“ erledigt das).")
-    for uri, source in {**ASSETS, **editor_npm, **(editor.own_files() if with_editor else {})}.items():
+    for uri, source in {**ASSETS, **editor_npm, **(editor.own_files() if not offline else {})}.items():
         files.append(File.generated(config, uri, abs_src_path=str(source)))
-    if with_editor:
+    if not offline:
         files.append(File.generated(config, f"{editor.EDITOR_DIR}/index.html", content=editor.start_page(
             handbook.vocabularies, config.repo_url, config.site_url, config.site_name)))
     _build["glossary"] = {abbreviation: entry.langform for abbreviation, entry in handbook.glossary.items()}

@@ -67,7 +67,7 @@ def test_edit_button_opens_the_yaml_file(real_build):
     chapter = real_build.page("leitfaden/steuerung")
     assert re.search(r'href="[^"]+/edit/main/content/practice-guide/steuerung\.md"', chapter)
     start = real_build.page("")
-    assert re.search(r'href="[^"]+/edit/main/docs/index\.md"', start)
+    assert re.search(r'href="[^"]+/edit/main/hooks/handbuch/templates/start\.md\.j2"', start)
 
 
 def test_chapters_appear_in_front_matter_order(real_build):

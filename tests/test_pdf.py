@@ -51,3 +51,65 @@ def test_the_pdf_can_be_switched_off(tmp_path, switch):
     assert build.returncode == 0, build.output
     assert not (build.site / "downloads" / "praxisleitfaden.pdf").exists()
     assert "praxisleitfaden.pdf" not in build.page("leitfaden")
+
+
+@pytest.fixture(scope="module")
+def pdf_reader(real_build):
+    from pypdf import PdfReader
+
+    return PdfReader(real_build.site / "downloads" / "praxisleitfaden.pdf")
+
+
+def _structure(element, found: dict[str, list]) -> dict[str, list]:
+    """Every structure element below ``element``, by its type (/H1, /Figure, /TH, ...)."""
+    element = element.get_object()
+    if not hasattr(element, "get"):
+        return found
+    if "/S" in element:
+        found.setdefault(element["/S"], []).append(element)
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        if hasattr(kid, "get_object"):
+            _structure(kid, found)
+    return found
+
+
+def _outline_titles(outline) -> list[str]:
+    titles = []
+    for entry in outline:
+        titles += _outline_titles(entry) if isinstance(entry, list) else [entry.title]
+    return titles
+
+
+def test_pdf_is_tagged_in_german_with_title_and_a_bookmark_per_chapter(pdf_reader):
+    catalog = pdf_reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "de"
+    assert pdf_reader.metadata.title == "Praxisleitfaden – Handbuch Präventionsketten"
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])  # viewers show the title, not the file name
+    bookmarks = _outline_titles(pdf_reader.outline)
+    for number, chapter in enumerate(load_handbook(CONTENT).chapters, start=1):
+        assert f"{number}. {chapter.meta.title}" in bookmarks, chapter.meta.title
+    assert "Quellen" in bookmarks  # sections too, below their chapter
+
+
+def test_pdf_structure_has_headings_table_headers_and_figures_with_alternative_text(pdf_reader):
+    found = _structure(pdf_reader.trailer["/Root"]["/StructTreeRoot"], {})
+    assert len(found["/H1"]) == len(load_handbook(CONTENT).chapters) + 1  # the title page's too
+    assert found["/H2"] and found["/TH"] and found["/Table"]
+    assert found["/Figure"] and all(str(f.get("/Alt", "")).strip() for f in found["/Figure"])
+    assert any("Förderstaffel" in str(f["/Alt"]) for f in found["/Figure"])
+
+
+def test_pdf_renders_without_complaints_from_weasyprint(caplog):
+    # PDF/UA checks: every figure has alternative text, every internal link an anchor, no id twice.
+    import logging
+
+    from handbuch.pdf import guide_pdf
+    from handbuch.provenance import build_info
+    from handbuch.render import Renderer
+
+    handbook = load_handbook(CONTENT)
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        guide_pdf(Renderer(handbook, None), build_info(handbook.root, None), "https://example.org/")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []

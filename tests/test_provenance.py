@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from conftest import VALID, write_record
+from conftest import VALID, one_source, write_record
 from handbuch import provenance
 from handbuch.loader import load_handbook
 from handbuch.render import generate
@@ -39,7 +39,7 @@ def test_dates_come_from_one_git_call(content, monkeypatch):
     eins = page(handbook, "kommunen/eins.md")
     assert len([c for c in calls if c[0][0] == "git"]) == 1
     assert "Stand der Daten: 30.06.2017 · zuletzt geändert: 04.05.2020" in eins
-    assert "zuletzt geändert: 08.07.2021" in page(handbook, "kommunen/zwei.md")
+    assert "Zuletzt geändert: 08.07.2021" in page(handbook, "kommunen/zwei.md")
 
 
 def test_without_git_history_the_page_says_so(content, monkeypatch):
@@ -47,8 +47,17 @@ def test_without_git_history_the_page_says_so(content, monkeypatch):
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(content.parent))  # no repository above the temp dir
     assert provenance.last_changes(content) is None
     text = page(load_handbook(content), "kommunen/eins.md")
-    assert ("Stand der Daten: keine Angabe · zuletzt geändert: nicht bekannt \\(keine Versionsgeschichte verfügbar\\)"
-            in text)
+    # no `stand` and no source lookup date: no "Stand der Daten: keine Angabe", which read as "outdated"
+    assert "Stand der Daten" not in text
+    assert "Zuletzt geändert: nicht bekannt \\(keine Versionsgeschichte verfügbar\\)" in text
+
+
+def test_without_stand_the_newest_source_lookup_dates_the_record(content):
+    text = 'name: K1\nart: kreisfreie-stadt\nags: "05000001"\n'
+    write_record(content, "k1", text + one_source(text).replace("titel: Test,", "titel: Test, abgerufen: 2026-03-02,"))
+    page_text = page(load_handbook(content), "kommunen/k1.md")
+    assert "Quellen abgerufen bis 02.03.2026 · zuletzt geändert:" in page_text
+    assert "Stand der Daten" not in page_text
 
 
 def test_without_git_program(content, monkeypatch):

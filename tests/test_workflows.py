@@ -48,7 +48,12 @@ def test_pull_requests_are_validated_built_and_uploaded():
 def test_main_is_published_to_pages():
     uses = [s.get("uses", "") for s in steps("veroeffentlichen.yml")]
     assert any(u.startswith("actions/deploy-pages") for u in uses)
-    assert any(s.get("run") == "make site" for s in steps("veroeffentlichen.yml"))
+    runs = [s.get("run", "") for s in steps("veroeffentlichen.yml")]
+    assert "make site" in runs
+    # the offline bundle is built before the site and handed in, so the start page's link resolves
+    bundle = next(i for i, r in enumerate(runs) if "make offline" in r)
+    assert "HANDBUCH_OFFLINE_PAKET=" in runs[bundle] and "GITHUB_ENV" in runs[bundle]
+    assert bundle < runs.index("make site")
 
 
 def test_pull_request_template_asks_for_sources():

@@ -22,10 +22,13 @@ PDF_URI = "downloads/praxisleitfaden.pdf"
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
-def _rewrite_links(text: str, chapter_slugs: set[str], site_url: str) -> str:
-    """Chapter links point into the PDF; links to other pages go to the published site."""
+def _rewrite_links(text: str, chapter_slugs: set[str], site_url: str, this: str = "") -> str:
+    """Chapter links point into the PDF; links to other pages go to the published site; a link to a
+    section of the same chapter (``this``) gets the chapter's prefix, as the headings do."""
     def target(match: re.Match[str]) -> str:
         url = match.group(1)
+        if url.startswith("#") and this:
+            return f"](#{this}--{url[1:]})"
         if re.match(r"^[a-z]+:", url) or url.startswith("#"):
             return match.group(0)
         path, _, anchor = url.partition("#")
@@ -50,12 +53,19 @@ def _chapter_html(text: str, slug: str) -> str:
     return converter.convert(text)
 
 
+def _unique_chart_ids(html: str, slug: str) -> str:
+    """Charts are unique per page; two chapters may show the same one, so in the one PDF document
+    their ids (and the aria-labelledby naming them) get the chapter's prefix."""
+    return re.sub(r'(?<=["\s])balken-', f"{slug}--balken-", html)
+
+
 def guide_html(renderer: Renderer, info: BuildInfo, site_url: str) -> str:
     """The whole guide as one HTML document, chapters expanded by the build's own renderer."""
     handbook = renderer.handbook
     slugs = {c.slug for c in handbook.chapters}
     chapters = [{"slug": c.slug, "title": c.meta.title,
-                 "html": Markup(_chapter_html(_rewrite_links(renderer.chapter(c), slugs, site_url), c.slug))}
+                 "html": Markup(_unique_chart_ids(
+                     _chapter_html(_rewrite_links(renderer.chapter(c), slugs, site_url, c.slug), c.slug), c.slug))}
                 for c in handbook.chapters]
     return environment().get_template("pdf.html.j2").render(
         chapters=chapters, info=info, site_url=site_url, today=dt.date.today())
@@ -70,4 +80,7 @@ def guide_pdf(renderer: Renderer, info: BuildInfo, site_url: str) -> bytes:
         def fetch(self, url: str, headers: Any = None) -> Any:
             raise ValueError(f"PDF rendering fetches nothing: {url}")
 
-    return HTML(string=guide_html(renderer, info, site_url), url_fetcher=NoNetwork()).write_pdf()
+    # PDF/UA-1: tagged (structure tree from the HTML: headings, lists, tables with TH, figures with
+    # their SVG <title> as alternative text), document language and title from <html lang> and <title>.
+    return HTML(string=guide_html(renderer, info, site_url), url_fetcher=NoNetwork()).write_pdf(
+        pdf_variant="pdf/ua-1")

@@ -29,6 +29,7 @@ from .model import Kommune, value_at
 from .opendata import LICENCE
 from .present import MeasureRef, Presenter, all_measures, footnotes
 from .provenance import last_changes
+from .start import START_TEMPLATE, GuideLinks, recently_changed
 
 TEMPLATES = Path(__file__).parent / "templates"
 BLOCK_LIMIT = 10  # items a generated block in a chapter shows before linking to the overview
@@ -84,10 +85,12 @@ def _escaped(lookup: Any) -> Any:
 
 class Renderer:
     def __init__(self, handbook: Handbook, changes: dict[Path, dt.date] | None = None, pdf: str | None = None,
-                 editor: bool = False):
+                 editor: bool = False, offline_zip: str | None = None, offline_build: bool = False):
         self.handbook = handbook
         self.editor = editor  # whether the site has the form editor (/redaktion/): record pages link to it
         self.pdf = pdf  # site path of the guide's PDF, when the build makes one
+        self.offline_zip = offline_zip  # site path of the offline bundle, when the build ships one
+        self.offline_build = offline_build  # this build is the offline bundle
         self.changes = changes  # last commit date per content file, None without git history
         self.v = handbook.vocabularies
         self.present = Presenter(self.v)
@@ -222,6 +225,15 @@ class Renderer:
                             programme=self.handbook.published.programme, sources=self.handbook.published.sources,
                             notices=notices or Notices(), root=root)
 
+    def start_page(self) -> str:
+        """index.md: ways in by task, the programme at a glance, recently updated records, downloads."""
+        h = self.handbook
+        return self._render("start.md.j2", root="", guide=GuideLinks(h.chapters),
+                            municipalities=len(h.municipalities), measures=len(self.measures),
+                            programme_total=h.published.programme.kommunen if h.published.programme else None,
+                            programme=Markup(self.programme(root="")), recent=recently_changed(h, self.changes),
+                            pdf=self.pdf, offline_zip=self.offline_zip, offline_build=self.offline_build)
+
     def illustration(self, name: str) -> str:
         """A figure of content/abbildungen.yml: the SVG with its caption, then the elements'
         explanations as a list (the text readers and the search find)."""
@@ -283,6 +295,7 @@ class Renderer:
     def pages(self) -> list[GeneratedPage]:
         h = self.handbook
         pages = [
+            GeneratedPage("index.md", self.start_page(), START_TEMPLATE),
             GeneratedPage("kommunen/index.md", self._render("kommunen.md.j2", municipalities=h.municipalities), None),
             GeneratedPage("massnahmen/index.md", self._render(
                 "massnahmen.md.j2", groups=self._measure_groups()), None),

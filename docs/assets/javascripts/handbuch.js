@@ -62,10 +62,36 @@
     new MutationObserver(showTypedWords).observe(list, { childList: true, subtree: true });
   }
 
+  // Phones: overview tables show each row as a card (handbuch.css). Each cell carries its column's
+  // name, and explicit roles keep the table's semantics when CSS sets rows and cells to blocks.
+  function prepareCards(table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (head) {
+      return head.textContent.trim();
+    });
+    // A card lists what is known: cells saying "keine Angabe" (data-leer) are left out of it.
+    var empty = table.closest(".handbuch-sortierbar").getAttribute("data-leer");
+    table.setAttribute("role", "table");
+    Array.prototype.forEach.call(table.querySelectorAll("thead, tbody"), function (group) {
+      group.setAttribute("role", "rowgroup");
+    });
+    Array.prototype.forEach.call(table.querySelectorAll("tr"), function (row) {
+      row.setAttribute("role", "row");
+      Array.prototype.forEach.call(row.children, function (cell, i) {
+        if (cell.tagName === "TD") {
+          cell.setAttribute("role", "cell");
+          if (heads[i]) cell.setAttribute("data-label", heads[i]);
+          if (empty && i > 0 && cell.textContent.trim() === empty) cell.classList.add("handbuch-leer");
+        }
+      });
+    });
+    table.closest(".handbuch-sortierbar").classList.add("handbuch-karten");
+  }
+
   // Overview tables: sortable by clicking or with Enter on a column head, and a filter
   // box above them. Works from file:// as well; without JavaScript the tables stay as they are.
   var tables = document.querySelectorAll(".handbuch-sortierbar table");
   Array.prototype.forEach.call(tables, function (table, index) {
+    prepareCards(table);
     if (typeof Tablesort === "function") {
       // tablesort makes each column head focusable and sorts on click and Enter.
       new Tablesort(table);
