@@ -54,7 +54,7 @@ offline: validate node_modules/.installed
 	$(BIN)/python scripts/offline.py
 
 serve: $(VENV)/.site-installed node_modules/.installed
-	HANDBUCH_PDF=false HANDBUCH_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	HANDBUCH_PDF=false HANDBUCH_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 generate: $(VENV)/.site-installed
 	$(BIN)/python scripts/generate.py build/pages

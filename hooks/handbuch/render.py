@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -28,6 +28,9 @@ from .model import Kommune, value_at
 from .opendata import LICENCE
 from .present import MeasureRef, Presenter, all_measures, footnotes
 from .provenance import last_changes
+
+if TYPE_CHECKING:
+    from .preview import PageMemo
 
 TEMPLATES = Path(__file__).parent / "templates"
 BLOCK_LIMIT = 10  # items a generated block in a chapter shows before linking to the overview
@@ -82,8 +85,10 @@ def _escaped(lookup: Any) -> Any:
 
 
 class Renderer:
-    def __init__(self, handbook: Handbook, changes: dict[Path, dt.date] | None = None, pdf: str | None = None):
+    def __init__(self, handbook: Handbook, changes: dict[Path, dt.date] | None = None, pdf: str | None = None,
+                 memo: PageMemo | None = None):
         self.handbook = handbook
+        self.memo = memo  # preview only (make serve): record pages whose inputs did not change are reused
         self.pdf = pdf  # site path of the guide's PDF, when the build makes one
         self.changes = changes  # last commit date per content file, None without git history
         self.v = handbook.vocabularies
@@ -293,19 +298,30 @@ class Renderer:
             GeneratedPage("glossar.md", self._render("glossar.md.j2", glossary=h.glossary), h.root / "glossar.yml"),
         ]
         for municipality in h.municipalities:
-            record = municipality.record
-            pages.append(GeneratedPage(
-                f"kommunen/{municipality.slug}.md",
-                self._render("kommune.md.j2", m=municipality, r=record, comparison=self.comparison(record),
-                             notes=footnotes(record),
-                             facets=self.facets_by_slug[municipality.slug],
-                             chain=self.chain(municipality),
-                             measures=[(r.measure, r.anchor) for r in self.measures_of.get(municipality.slug, [])]),
-                municipality.path, in_nav=False))
+            pages.append(GeneratedPage(f"kommunen/{municipality.slug}.md", self.record_page(municipality),
+                                       municipality.path, in_nav=False))
         for chapter in h.chapters:
             pages.append(GeneratedPage(f"leitfaden/{chapter.slug}.md", self.chapter(chapter), chapter.path))
         pages += self.facet_pages()
         return pages
+
+    def record_page(self, municipality: Municipality) -> str:
+        record = municipality.record
+        comparison = self.comparison(record)
+        facets = self.facets_by_slug[municipality.slug]
+
+        def render() -> str:
+            return self._render("kommune.md.j2", m=municipality, r=record, comparison=comparison,
+                                notes=footnotes(record), facets=facets, chain=self.chain(municipality),
+                                measures=[(r.measure, r.anchor) for r in self.measures_of.get(municipality.slug, [])])
+
+        if self.memo is None:
+            return render()
+        # Everything the page shows besides the vocabularies (PageMemo.begin): its record, its
+        # git date, how many others share its answers, and its facet pages.
+        key = (record, municipality.path, self.changed(municipality.path), tuple(comparison),
+               tuple(value.src_uri for value in facets))
+        return self.memo.render(f"kommunen/{municipality.slug}.md", key, render)
 
     def facet_pages(self) -> list[GeneratedPage]:
         """/themen/ and one page per facet value (outside the nav, like the record pages)."""
