@@ -123,7 +123,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     config.extra["rechtliches"] = [(title, files.get_file_from_path(path).url) for title, path in LEGAL_PAGES
                                    if files.get_file_from_path(path) is not None]
     config.extra["abkuerzungen"] = abbreviations(handbook)
-    data = state.open_data(handbook, info, lambda: open_data(handbook, info)) if state else open_data(handbook, info)
+    data = open_data(handbook, info, renderer.per_record)
     for name, content in [*data.items(), ("index.md", data_page(renderer, data))]:
         generated = File.generated(config, f"daten/{name}", content=content)
         files.append(state.track(generated, content) if state else generated)

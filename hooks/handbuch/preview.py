@@ -109,7 +109,8 @@ class PageMemo:
         return markdown
 
     def keep(self, src_uris: set[str]) -> None:
-        self._pages = {uri: hit for uri, hit in self._pages.items() if uri in src_uris}
+        """Forget the pages the content no longer makes (what records yield is keyed by their slug)."""
+        self._pages = {uri: hit for uri, hit in self._pages.items() if not isinstance(uri, str) or uri in src_uris}
 
 
 @dataclass
@@ -133,7 +134,6 @@ class Preview:
         self._current: dict[str, str | bytes] = {}
         self._files: dict[str, File] = {}
         self._full = True  # the first build, and any build after the shared parts changed, builds everything
-        self._open_data: tuple[Any, dict[str, bytes]] | None = None
         self._scope: Any = None
         self._built_urls: dict[str, str] = {}  # generated page -> its URL, also after it vanished
         self._search_gone: set[str] = set()  # URLs whose search documents this build replaces
@@ -159,13 +159,6 @@ class Preview:
         self.problems = []
         self.handbook = handbook
         return handbook
-
-    def open_data(self, handbook: Handbook, key: Any, make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
-        """The downloads, made again only when a record or the build information changed."""
-        key = (tuple(m.record for m in handbook.municipalities), tuple(m.slug for m in handbook.municipalities), key)
-        if self._open_data is None or self._open_data[0] != key:
-            self._open_data = (key, make())
-        return self._open_data[1]
 
     # --- files --------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from .loader import Chapter, Handbook, Municipality
 from .markers import Marker
 from .model import Kommune, value_at
 from .opendata import LICENCE
-from .present import MeasureRef, Presenter, all_measures, footnotes
+from .present import MeasureRef, Presenter, all_measures, footnotes, measures_of
 from .provenance import last_changes
 
 if TYPE_CHECKING:
@@ -108,9 +108,26 @@ class Renderer:
 
     # Everything derived from all records is computed once per Renderer, and only when a page needs
     # it: the hook makes one Renderer per build for the pages, the data page and the PDF.
+    def per_record(self, name: str, municipality: Municipality, compute: Any, *inputs: Any) -> Any:
+        """What one record yields; the preview remembers it while the record and ``inputs`` stay the same."""
+        if self.memo is None:
+            return compute()
+        return self.memo.render((name, municipality.slug, *inputs), municipality.record, compute)
+
     @functools.cached_property
     def measures(self) -> list[MeasureRef]:
-        return all_measures(self.handbook)
+        if self.memo is None:
+            return all_measures(self.handbook)
+        return [ref for m in self.handbook.municipalities
+                for ref in self.per_record("massnahmen", m, lambda m=m: measures_of(m))]
+
+    def matching(self, marker: Marker) -> list[MeasureRef]:
+        """The measures a marker selects, in overview order."""
+        if self.memo is None:
+            return [r for r in self.measures if marker.matches(r.measure)]
+        return [ref for m in self.handbook.municipalities for ref in self.per_record(
+            "treffer", m, lambda m=m: [r for r in self.measures_of.get(m.slug, []) if marker.matches(r.measure)],
+            marker)]
 
     @functools.cached_property
     def measures_of(self) -> dict[str, list[MeasureRef]]:
@@ -126,7 +143,9 @@ class Renderer:
     @functools.cached_property
     def facets_by_slug(self) -> dict[str, list[FacetValue]]:
         """Which facet pages each record appears on: once per build (and not at all for the PDF)."""
-        return {m.slug: facets_of(m, self.facet_values) for m in self.handbook.municipalities}
+        values = tuple(self.facet_values)
+        return {m.slug: self.per_record("facetten", m, lambda m=m: facets_of(m, self.facet_values), values)
+                for m in self.handbook.municipalities}
 
     @functools.cached_property
     def facet_members(self) -> dict[str, list[Municipality]]:
@@ -255,7 +274,7 @@ class Renderer:
             return self.block("kommunen", found[:BLOCK_LIMIT], caption=caption, more=len(found) - BLOCK_LIMIT,
                               more_link="../kommunen/index.md", notices=notices)
         if marker.block == "massnahmen":
-            refs = [r for r in self.measures if marker.matches(r.measure)]
+            refs = self.matching(marker)
             refs.sort(key=lambda r: r.municipality.record.beispiel)
             field = marker.option("handlungsfeld")
             return self.block("massnahmen", refs[:BLOCK_LIMIT], caption=caption, more=len(refs) - BLOCK_LIMIT,
@@ -286,8 +305,7 @@ class Renderer:
         h = self.handbook
         pages = [
             GeneratedPage("kommunen/index.md", self._render("kommunen.md.j2", municipalities=h.municipalities), None),
-            GeneratedPage("massnahmen/index.md", self._render(
-                "massnahmen.md.j2", groups=self._measure_groups()), None),
+            GeneratedPage("massnahmen/index.md", self._measures_page(), None),
             GeneratedPage("kennzahlen/index.md", self._render(
                 "kennzahlen.md.j2", questions=[self.question(f) for f in self.figures()],
                 real=len(aggregates.real_municipalities(h)), programme=Markup(self.programme()),
@@ -330,17 +348,19 @@ class Renderer:
             municipalities = self.facet_members[value.src_uri]
             measures, more, more_link = [], 0, ""
             if (marker := value.measure_marker()) is not None:
-                measures = [r for r in self.measures if marker.matches(r.measure)]
+                measures = self.matching(marker)
                 measures.sort(key=lambda r: r.municipality.record.beispiel)
                 more, measures = len(measures) - BLOCK_LIMIT, measures[:BLOCK_LIMIT]
                 more_link = "../../massnahmen/index.md" + (
                     f"#{value.value}" if value.facet.kind == "handlungsfeld" else "")
             label = self.v.field_label(value.facet.field)
             groups.setdefault(value.facet.kind, (label, []))[1].append((value, len(municipalities)))
-            pages.append(GeneratedPage(value.src_uri, self._render(
-                "thema.md.j2", value=value, facet_label=label, municipalities=municipalities, items=measures,
-                more=more, more_link=more_link, root="../../"),
-                None, in_nav=False))
+            render = functools.partial(
+                self._render, "thema.md.j2", value=value, facet_label=label, municipalities=municipalities,
+                items=measures, more=more, more_link=more_link, root="../../")
+            markdown = render() if self.memo is None else self.memo.render(value.src_uri, (
+                value, tuple((m.slug, m.record) for m in municipalities), tuple(measures), more), render)
+            pages.append(GeneratedPage(value.src_uri, markdown, None, in_nav=False))
         index = self._render("themen.md.j2", groups=[(kind, label, values) for kind, (label, values) in groups.items()],
                              kinds=[(kind, label) for kind, (label, _) in groups.items()])
         return [GeneratedPage("themen/index.md", index, None), *pages]
@@ -348,6 +368,16 @@ class Renderer:
     def contributor_guide(self, page: bool = True) -> str:
         """The editors' guide: the page /mitwirken/, or (page=False) CONTRIBUTING.md's text."""
         return self._render("mitwirken.md.j2", page=page, **guide_context(self.handbook))
+
+    def _measures_page(self) -> str:
+        def render() -> str:
+            return self._render("massnahmen.md.j2", groups=self._measure_groups())
+
+        if self.memo is None:
+            return render()
+        # All it shows of a record: its name, whether it is an example, and its measures.
+        key = tuple((m.slug, m.record.name, m.record.beispiel, m.record.massnahmen) for m in self.handbook.municipalities)
+        return self.memo.render("massnahmen/index.md", key, render)
 
     def _measure_groups(self) -> list[tuple[str, str, list[MeasureRef]]]:
         groups = []
