@@ -21,7 +21,7 @@ help:
 	@echo "make new NAME=\"Stadt Beispiel\" – neuen Kommunen-Datensatz anlegen (optional KREIS=…, ART=…)"
 	@echo "make schema    – Schema (schemas/) und CONTRIBUTING.md aus Modell und Vokabularen neu erzeugen"
 	@echo "make search-eval – Trefferquote der Suche: Materials Standardsuche neben unserer (Chromium)"
-	@echo "make bench     – Benchmark mit synthetischen Inhalten (40, 600, 2000 Kommunen); gibt Messwerte aus"
+	@echo "make bench     – Benchmark mit synthetischen Inhalten (40, 600, 2000 Kommunen; BENCH_ARGS=--gross auch 5000)"
 	@echo "make lock      – Lock-Dateien aus requirements*.in neu erzeugen"
 
 $(BIN)/python:
@@ -83,7 +83,7 @@ test: $(VENV)/.test-installed node_modules/.installed $(CHROMIUM) /usr/bin/pdfto
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.test-installed node_modules/.installed $(CHROMIUM)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 search-eval: $(VENV)/.test-installed node_modules/.installed $(CHROMIUM)
 	$(BIN)/python scripts/search_eval.py

@@ -26,7 +26,7 @@ from handbuch.problems import ContentError
 from handbuch.provenance import build_info, last_changes
 from handbuch.escaping import unsafe_markup
 from handbuch.render import Renderer, abbreviations, data_page
-from handbuch import preview, search
+from handbuch import parallel, preview, search
 
 log = logging.getLogger("mkdocs.hooks.handbuch")
 
@@ -75,6 +75,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_startup(*, command: str, dirty: bool) -> None:
     # `make serve` (mkdocs serve --dirty) keeps state between rebuilds; every other build starts clean.
     preview.start(command == "serve" and dirty)
+    parallel.enable(command == "build")
 
 
 def on_serve(server, config: MkDocsConfig, builder):
@@ -108,8 +109,12 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         state.memo.begin((handbook.vocabularies, changes is None, config.extra["pdf"]))
         state.begin_files((handbook.vocabularies, repr(config.nav), info, abbreviations(handbook),
                            [(c.slug, c.meta) for c in handbook.chapters]))
-    for page in renderer.pages():
-        generated = File.generated(
+    records = None
+    if not state and parallel.worth_it(len(handbook.municipalities)):
+        renderer.record_inputs()
+        records = parallel.RecordPages(handbook.municipalities, renderer.record_page)
+    for page in renderer.pages(records=records is None):
+        generated = records.file(config, page.src_uri) if page.deferred and records else File.generated(
             config, page.src_uri, content=page.markdown,
             inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
         )

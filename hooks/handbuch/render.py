@@ -60,6 +60,7 @@ class GeneratedPage:
     markdown: str
     source: Path | None  # content file it was generated from (for the edit button)
     in_nav: bool = True
+    deferred: bool = False  # a record page rendered elsewhere (parallel.py); markdown is empty here
 
 
 # --- rendering ------------------------------------------------------------------
@@ -301,7 +302,8 @@ class Renderer:
             lines[marker.offset] = f"<div markdown data-search-exclude>\n\n{block}\n\n</div>"
         return self._render("chapter.md.j2", chapter=chapter, body=Markup("\n".join(lines)))
 
-    def pages(self) -> list[GeneratedPage]:
+    def pages(self, records: bool = True) -> list[GeneratedPage]:
+        """All generated pages; with ``records=False`` the record pages are placeholders (parallel.py)."""
         h = self.handbook
         pages = [
             GeneratedPage("kommunen/index.md", self._render("kommunen.md.j2", municipalities=h.municipalities), None),
@@ -316,12 +318,17 @@ class Renderer:
             GeneratedPage("glossar.md", self._render("glossar.md.j2", glossary=h.glossary), h.root / "glossar.yml"),
         ]
         for municipality in h.municipalities:
-            pages.append(GeneratedPage(f"kommunen/{municipality.slug}.md", self.record_page(municipality),
-                                       municipality.path, in_nav=False))
+            pages.append(GeneratedPage(f"kommunen/{municipality.slug}.md",
+                                       self.record_page(municipality) if records else "",
+                                       municipality.path, in_nav=False, deferred=not records))
         for chapter in h.chapters:
             pages.append(GeneratedPage(f"leitfaden/{chapter.slug}.md", self.chapter(chapter), chapter.path))
         pages += self.facet_pages()
         return pages
+
+    def record_inputs(self) -> None:
+        """What record pages share, computed once (before parallel.py forks, for both processes)."""
+        self.figures(), self.facets_by_slug, self.measures_of  # noqa: B018 - cached on first use
 
     def record_page(self, municipality: Municipality) -> str:
         record = municipality.record
