@@ -109,12 +109,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         state.memo.begin((handbook.vocabularies, changes is None, config.extra["pdf"]))
         state.begin_files((handbook.vocabularies, repr(config.nav), info, abbreviations(handbook),
                            [(c.slug, c.meta) for c in handbook.chapters]))
-    records = None
-    if not state and parallel.worth_it(len(handbook.municipalities)):
-        renderer.record_inputs()
-        records = parallel.RecordPages(handbook.municipalities, renderer.record_page)
-    for page in renderer.pages(records=records is None):
-        generated = records.file(config, page.src_uri) if page.deferred and records else File.generated(
+    # `mkdocs build` renders the pages in a second process while MkDocs converts them (parallel.py).
+    specs = renderer.page_specs()
+    forked = parallel.Pages(specs) if not state and parallel.worth_it(len(handbook.municipalities)) else None
+    for page in specs if forked else (spec.page() for spec in specs):
+        generated = forked.file(config, page) if forked else File.generated(
             config, page.src_uri, content=page.markdown,
             inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
         )
@@ -122,7 +121,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         if page.src_uri in files.src_uris:
             raise PluginError(f"Die erzeugte Seite „{page.src_uri}“ gibt es schon unter docs/; "
                               "bitte die Datei in docs/ umbenennen.")
-        files.append(state.track(generated, page.markdown) if state else generated)
+        files.append(state.track(generated, page.markdown) if state else generated)  # type: ignore[union-attr]
     _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters])
     # Footer links, resolved here so they follow use_directory_urls (offline: .html).
     config.extra["rechtliches"] = [(title, files.get_file_from_path(path).url) for title, path in LEGAL_PAGES

@@ -196,8 +196,8 @@ for number, step in enumerate(steps):
     assert not differing, differing
 
 
-def test_record_pages_rendered_in_a_second_process_equal_those_of_one(tmp_path):
-    """From parallel.MIN_RECORDS records on, `mkdocs build` renders record pages in a forked child."""
+def test_pages_rendered_in_a_second_process_equal_those_of_one(tmp_path):
+    """From parallel.MIN_RECORDS records on, `mkdocs build` renders the generated pages in a forked child."""
     sys.path.insert(0, str(REPO / "scripts"))
     from synthetic import write_content
 
@@ -205,7 +205,7 @@ def test_record_pages_rendered_in_a_second_process_equal_those_of_one(tmp_path):
     serial = run_build(tmp_path / "serial", content, env={"HANDBUCH_PARALLEL": "false"})
     forked = run_build(tmp_path / "forked", content, "--verbose")
     assert serial.returncode == 0 and forked.returncode == 0, serial.output + forked.output
-    assert "Kommunen-Seiten entstehen in einem zweiten Prozess" in forked.output
+    assert "erzeugte Seiten entstehen in einem zweiten Prozess" in forked.output
     one, two = _pages(serial.site), _pages(forked.site)
     assert len(one) > 110 and sorted(one) == sorted(two)
     assert [name for name in one if one[name] != two[name]] == []

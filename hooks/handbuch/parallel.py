@@ -1,11 +1,11 @@
-"""Clean builds on two cores: a forked child renders the record pages while MkDocs converts pages.
+"""Clean builds on two cores: a forked child renders the generated pages while MkDocs converts them.
 
-Rendering a record page (Jinja) costs about a sixth of converting it (Markdown -> HTML, search),
-and MkDocs converts pages one after another in one process. So the hook hands MkDocs the record
+Rendering a page (Jinja) costs about a sixth of converting it (Markdown -> HTML, search), and
+MkDocs converts pages one after another in one process. So the hook hands MkDocs the generated
 pages as files whose text arrives later: a child process, forked once the content is loaded,
-renders them in order and sends them through a pipe, while the parent converts the hand-written
-pages, the overviews and then each record page as it arrives. If the child fails, the parent
-renders what is missing itself, so the pages are the same either way.
+renders them in MkDocs' order and sends them through a pipe, while the parent makes the open
+data, converts the hand-written pages and then each generated page as it arrives. If the child
+fails, the parent renders what is missing itself, so the pages are the same either way.
 
 Only for `mkdocs build` (single-threaded, so forking is safe) and only from MIN_RECORDS records
 on; the preview (make serve) has its own shortcut (preview.py).
@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, InclusionLevel
 
-from .loader import Municipality
+from .render import PageSpec
 
 MIN_RECORDS = 100  # below this, forking costs more than it saves
 log = logging.getLogger("mkdocs.hooks.handbuch")
@@ -36,17 +36,17 @@ def enable(enabled: bool) -> None:
 
 
 def worth_it(records: int) -> bool:
+    """``records``: how many municipalities (their pages are most of the work)."""
     # HANDBUCH_PARALLEL=false renders in one process (tests compare both; for debugging).
     wanted = os.environ.get("HANDBUCH_PARALLEL", "").strip().lower() not in ("false", "0", "no", "off", "nein", "aus")
     return _enabled and wanted and records >= MIN_RECORDS and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
 
 
-class RecordPages:
-    """The record pages a forked child renders, by src_uri, as they arrive."""
+class Pages:
+    """The pages a forked child renders, by src_uri, as they arrive."""
 
-    def __init__(self, municipalities: Sequence[Municipality], render: Callable[[Municipality], str]):
-        self._render = render
-        self._by_uri = {f"kommunen/{m.slug}.md": m for m in municipalities}
+    def __init__(self, specs: Sequence[PageSpec]):
+        self._by_uri = {spec.src_uri: spec for spec in specs}
         self._pages: dict[str, str] = {}
         self._done = threading.Condition()
         self._finished = False
@@ -57,15 +57,15 @@ class RecordPages:
             status = 0
             try:
                 with os.fdopen(write, "wb") as out:
-                    for uri, municipality in self._by_uri.items():
-                        name, text = uri.encode(), render(municipality).encode()
+                    for uri, spec in self._by_uri.items():
+                        name, text = uri.encode(), spec.render().encode()
                         out.write(len(name).to_bytes(4, "big") + name + len(text).to_bytes(8, "big") + text)
             except BaseException:  # noqa: BLE001 - whatever it was, the parent renders the rest itself
                 status = 1
             finally:
                 os._exit(status)
         os.close(write)
-        log.debug("%d Kommunen-Seiten entstehen in einem zweiten Prozess (%d).", len(self._by_uri), self._pid)
+        log.debug("%d erzeugte Seiten entstehen in einem zweiten Prozess (%d).", len(self._by_uri), self._pid)
         # A thread drains the pipe, so the child never waits for the parent.
         self._reader = threading.Thread(target=self._drain, args=(os.fdopen(read, "rb"),), daemon=True)
         self._reader.start()
@@ -93,10 +93,11 @@ class RecordPages:
             self._done.wait_for(lambda: uri in self._pages or self._finished)
             if uri in self._pages:
                 return self._pages.pop(uri)
-        return self._render(self._by_uri[uri])  # the child failed before this page
+        return self._by_uri[uri].render()  # the child failed before this page
 
-    def file(self, config: MkDocsConfig, uri: str) -> File:
-        return _DeferredFile.deferred(config, uri, lambda: self.get(uri))
+    def file(self, config: MkDocsConfig, spec: PageSpec) -> File:
+        inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+        return _DeferredFile.deferred(config, spec.src_uri, inclusion, lambda: self.get(spec.src_uri))
 
 
 class _DeferredFile(File):
@@ -105,8 +106,9 @@ class _DeferredFile(File):
     _fetch: Callable[[], str]
 
     @classmethod
-    def deferred(cls, config: MkDocsConfig, uri: str, fetch: Callable[[], str]) -> _DeferredFile:
-        file = cls.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+    def deferred(cls, config: MkDocsConfig, uri: str, inclusion: InclusionLevel,
+                 fetch: Callable[[], str]) -> _DeferredFile:
+        file = cls.generated(config, uri, content="", inclusion=inclusion)
         assert isinstance(file, _DeferredFile)
         file._fetch = fetch
         return file

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,7 +60,19 @@ class GeneratedPage:
     markdown: str
     source: Path | None  # content file it was generated from (for the edit button)
     in_nav: bool = True
-    deferred: bool = False  # a record page rendered elsewhere (parallel.py); markdown is empty here
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A generated page before it is rendered: parallel.py renders them in a second process."""
+
+    src_uri: str
+    render: Callable[[], str]
+    source: Path | None
+    in_nav: bool = True
+
+    def page(self) -> GeneratedPage:
+        return GeneratedPage(self.src_uri, self.render(), self.source, self.in_nav)
 
 
 # --- rendering ------------------------------------------------------------------
@@ -302,33 +314,32 @@ class Renderer:
             lines[marker.offset] = f"<div markdown data-search-exclude>\n\n{block}\n\n</div>"
         return self._render("chapter.md.j2", chapter=chapter, body=Markup("\n".join(lines)))
 
-    def pages(self, records: bool = True) -> list[GeneratedPage]:
-        """All generated pages; with ``records=False`` the record pages are placeholders (parallel.py)."""
+    def pages(self) -> list[GeneratedPage]:
+        return [spec.page() for spec in self.page_specs()]
+
+    def page_specs(self) -> list[PageSpec]:
+        """Every generated page, in the order MkDocs gets them; each renders when asked."""
         h = self.handbook
-        pages = [
-            GeneratedPage("kommunen/index.md", self._render("kommunen.md.j2", municipalities=h.municipalities), None),
-            GeneratedPage("massnahmen/index.md", self._measures_page(), None),
-            GeneratedPage("kennzahlen/index.md", self._render(
+        partial = functools.partial
+        specs = [
+            PageSpec("kommunen/index.md", partial(self._render, "kommunen.md.j2", municipalities=h.municipalities),
+                     None),
+            PageSpec("massnahmen/index.md", self._measures_page, None),
+            PageSpec("kennzahlen/index.md", lambda: self._render(
                 "kennzahlen.md.j2", questions=[self.question(f) for f in self.figures()],
                 real=len(aggregates.real_municipalities(h)), programme=Markup(self.programme()),
                 crosstab=aggregates.crosstab(h, "netzwerk.stufe", "programm.staffel")), None),
-            GeneratedPage("leitfaden/index.md", self._render("leitfaden.md.j2", chapters=h.chapters, pdf=self.pdf),
-                          None),
-            GeneratedPage("mitwirken.md", self.contributor_guide(), None),
-            GeneratedPage("glossar.md", self._render("glossar.md.j2", glossary=h.glossary), h.root / "glossar.yml"),
+            PageSpec("leitfaden/index.md", partial(self._render, "leitfaden.md.j2", chapters=h.chapters, pdf=self.pdf),
+                     None),
+            PageSpec("mitwirken.md", self.contributor_guide, None),
+            PageSpec("glossar.md", partial(self._render, "glossar.md.j2", glossary=h.glossary), h.root / "glossar.yml"),
         ]
         for municipality in h.municipalities:
-            pages.append(GeneratedPage(f"kommunen/{municipality.slug}.md",
-                                       self.record_page(municipality) if records else "",
-                                       municipality.path, in_nav=False, deferred=not records))
+            specs.append(PageSpec(f"kommunen/{municipality.slug}.md", partial(self.record_page, municipality),
+                                  municipality.path, in_nav=False))
         for chapter in h.chapters:
-            pages.append(GeneratedPage(f"leitfaden/{chapter.slug}.md", self.chapter(chapter), chapter.path))
-        pages += self.facet_pages()
-        return pages
-
-    def record_inputs(self) -> None:
-        """What record pages share, computed once (before parallel.py forks, for both processes)."""
-        self.figures(), self.facets_by_slug, self.measures_of  # noqa: B018 - cached on first use
+            specs.append(PageSpec(f"leitfaden/{chapter.slug}.md", partial(self.chapter, chapter), chapter.path))
+        return specs + self.facet_pages()
 
     def record_page(self, municipality: Municipality) -> str:
         record = municipality.record
@@ -348,29 +359,34 @@ class Renderer:
                tuple(value.src_uri for value in facets))
         return self.memo.render(f"kommunen/{municipality.slug}.md", key, render)
 
-    def facet_pages(self) -> list[GeneratedPage]:
+    def facet_pages(self) -> list[PageSpec]:
         """/themen/ and one page per facet value (outside the nav, like the record pages)."""
         pages, groups = [], {}
         for value in self.facet_values:
-            municipalities = self.facet_members[value.src_uri]
-            measures, more, more_link = [], 0, ""
-            if (marker := value.measure_marker()) is not None:
-                measures = self.matching(marker)
-                measures.sort(key=lambda r: r.municipality.record.beispiel)
-                more, measures = len(measures) - BLOCK_LIMIT, measures[:BLOCK_LIMIT]
-                more_link = "../../massnahmen/index.md" + (
-                    f"#{value.value}" if value.facet.kind == "handlungsfeld" else "")
             label = self.v.field_label(value.facet.field)
-            groups.setdefault(value.facet.kind, (label, []))[1].append((value, len(municipalities)))
-            render = functools.partial(
-                self._render, "thema.md.j2", value=value, facet_label=label, municipalities=municipalities,
-                items=measures, more=more, more_link=more_link, root="../../")
-            markdown = render() if self.memo is None else self.memo.render(value.src_uri, (
-                value, tuple((m.slug, m.record) for m in municipalities), tuple(measures), more), render)
-            pages.append(GeneratedPage(value.src_uri, markdown, None, in_nav=False))
-        index = self._render("themen.md.j2", groups=[(kind, label, values) for kind, (label, values) in groups.items()],
-                             kinds=[(kind, label) for kind, (label, _) in groups.items()])
-        return [GeneratedPage("themen/index.md", index, None), *pages]
+            groups.setdefault(value.facet.kind, (label, []))[1].append((value, len(self.facet_members[value.src_uri])))
+            pages.append(PageSpec(value.src_uri, functools.partial(self._facet_page, value, label), None, in_nav=False))
+        index = functools.partial(
+            self._render, "themen.md.j2", groups=[(kind, label, values) for kind, (label, values) in groups.items()],
+            kinds=[(kind, label) for kind, (label, _) in groups.items()])
+        return [PageSpec("themen/index.md", index, None), *pages]
+
+    def _facet_page(self, value: FacetValue, label: str) -> str:
+        municipalities = self.facet_members[value.src_uri]
+        measures, more, more_link = [], 0, ""
+        if (marker := value.measure_marker()) is not None:
+            measures = self.matching(marker)
+            measures.sort(key=lambda r: r.municipality.record.beispiel)
+            more, measures = len(measures) - BLOCK_LIMIT, measures[:BLOCK_LIMIT]
+            more_link = "../../massnahmen/index.md" + (
+                f"#{value.value}" if value.facet.kind == "handlungsfeld" else "")
+        render = functools.partial(
+            self._render, "thema.md.j2", value=value, facet_label=label, municipalities=municipalities,
+            items=measures, more=more, more_link=more_link, root="../../")
+        if self.memo is None:
+            return render()
+        return self.memo.render(value.src_uri, (
+            value, tuple((m.slug, m.record) for m in municipalities), tuple(measures), more), render)
 
     def contributor_guide(self, page: bool = True) -> str:
         """The editors' guide: the page /mitwirken/, or (page=False) CONTRIBUTING.md's text."""
