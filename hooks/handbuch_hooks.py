@@ -174,7 +174,7 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
     # Material's search plugin then gets this build's documents only (the preview merges them).
     if (state := preview.current()) is not None:
         state.pages_read(files)
-        state.before_search(config.plugins.get("material/search"))
+        state.before_search(config.plugins.get("material/search"), files)
     return env
 
 

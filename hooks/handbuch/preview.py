@@ -202,14 +202,11 @@ class Preview:
 
     # --- after the build ----------------------------------------------------------
 
-    def rebuilt(self) -> set[str]:
-        """Site paths (page URLs) of the generated pages written anew, and of those that vanished."""
-        urls = set()
-        for uri, file in self._files.items():
-            if file.is_documentation_page() and file.is_modified():
-                urls.add(file.url)
-        for uri in set(self._built.contents) - set(self._current):
-            urls.add(self._built_urls.get(uri, ""))
+    def rebuilt(self, files: Files) -> set[str]:
+        """Site paths (page URLs) of the pages written anew, and of the generated ones that vanished."""
+        urls = {file.url for file in files.documentation_pages() if file.is_modified()}
+        urls.update(self._built_urls[uri] for uri in set(self._built.contents) - set(self._current)
+                    if uri in self._built_urls)
         return urls
 
     def remove_vanished(self) -> None:
@@ -249,12 +246,12 @@ class Preview:
         status = {"probleme": [p.format() for p in self.problems]}
         (site_dir / STATUS_FILE).write_text(json.dumps(status, ensure_ascii=False), encoding="utf-8")
 
-    def before_search(self, plugin: Any) -> None:
+    def before_search(self, plugin: Any, files: Files) -> None:
         """Before Material writes its index: only this build's documents (its own merge of dirty
         rebuilds assumes a single page), and which pages' old documents to drop."""
         if plugin is not None:
             plugin.search_index_prev = None
-        self._search_gone = self.rebuilt()
+        self._search_gone = self.rebuilt(files)
 
     # --- serving ------------------------------------------------------------------
 
