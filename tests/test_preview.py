@@ -159,6 +159,7 @@ def test_a_chain_of_preview_rebuilds_equals_a_clean_build(copy, tmp_path):
         [(f"{RECORD}.yml", old, new) for old, new in TO_EXAMPLE],  # overview, key figures, chapters
         [(f"{RECORD}.yml", "\nname: Kerpen", "\nnahme: Kerpen")],  # broken: the last good state stays
         [(f"{RECORD}.yml", "\nnahme: Kerpen", "\nname: Kerpen Vorschau")],  # fixed, renamed municipality
+        [("emmerich-am-rhein.yml", "titel: Familienfrühstück", "titel: Familienbrunch")],  # measures overview
         [(f"{OTHER}.yml", None, None)],  # deleted
         [(f"{MOVED[0]}.yml", "->", f"{MOVED[1]}.yml")],  # renamed file
     ]
@@ -198,6 +199,8 @@ for number, step in enumerate(steps):
     preview, built = _pages(site), _pages(clean)
     assert sorted(preview) == sorted(built)
     assert f"kommunen/{OTHER}/index.html" not in preview and f"kommunen/{MOVED[1]}/index.html" in preview
+    assert "Familienbrunch".encode() in built["massnahmen/index.html"]
+    assert "Kerpen Vorschau".encode() in built["kommunen/index.html"]
     differing = [name for name in built if preview[name] != built[name]]
     assert not differing, differing
 
