@@ -207,7 +207,6 @@ for number, step in enumerate(steps):
 
 def test_pages_rendered_in_a_second_process_equal_those_of_one(tmp_path):
     """From parallel.MIN_RECORDS records on, `mkdocs build` renders the generated pages in a forked child."""
-    sys.path.insert(0, str(REPO / "scripts"))
     from synthetic import write_content
 
     content = write_content(tmp_path / "content", 110, 3)
