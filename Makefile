@@ -22,7 +22,7 @@ help:
 	@echo "make new NAME=\"Stadt Beispiel\" – neuen Kommunen-Datensatz anlegen (optional KREIS=…, ART=…)"
 	@echo "make schema    – Schema (schemas/) und CONTRIBUTING.md aus Modell und Vokabularen neu erzeugen"
 	@echo "make search-eval – Trefferquote der Suche: Materials Standardsuche neben unserer (Chromium)"
-	@echo "make bench     – Benchmark mit synthetischen Inhalten (40, 600, 2000 Kommunen); gibt Messwerte aus"
+	@echo "make bench     – Benchmark mit synthetischen Inhalten (40, 600, 2000 Kommunen; BENCH_ARGS=--gross auch 5000)"
 	@echo "make lock      – Lock-Dateien aus requirements*.in neu erzeugen"
 
 $(BIN)/python:
@@ -55,7 +55,7 @@ offline: validate node_modules/.installed
 	$(BIN)/python scripts/offline.py
 
 serve: $(VENV)/.site-installed node_modules/.installed
-	HANDBUCH_PDF=false HANDBUCH_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	HANDBUCH_PDF=false HANDBUCH_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 # The form editor with decap-server (loopback only) and the preview, in build/redaktion.
 redaktion: $(VENV)/.site-installed node_modules/.installed
@@ -88,7 +88,7 @@ test: $(VENV)/.test-installed node_modules/.installed $(CHROMIUM) /usr/bin/pdfto
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.test-installed node_modules/.installed $(CHROMIUM)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 search-eval: $(VENV)/.test-installed node_modules/.installed $(CHROMIUM)
 	$(BIN)/python scripts/search_eval.py

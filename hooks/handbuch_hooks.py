@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -26,7 +27,7 @@ from handbuch.provenance import build_info, last_changes
 from handbuch.escaping import unsafe_markup
 from handbuch import editor
 from handbuch.render import Renderer, abbreviations, data_page
-from handbuch import search
+from handbuch import parallel, preview, search
 
 log = logging.getLogger("mkdocs.hooks.handbuch")
 
@@ -73,9 +74,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def on_startup(*, command: str, dirty: bool) -> None:
+    # `make serve` (mkdocs serve --dirty) keeps state between rebuilds; every other build starts clean.
+    preview.start(command == "serve" and dirty)
+    parallel.enable(command == "build")
+
+
 def on_serve(server, config: MkDocsConfig, builder):
     # Live preview: an edited record or chapter rebuilds the site, wherever the content root is.
     server.watch(str(content_root()))
+    if (state := preview.current()) is not None:
+        state.inject_status(server, urlsplit(config.site_url or "/").path)
     return server
 
 
@@ -83,8 +92,9 @@ def on_serve(server, config: MkDocsConfig, builder):
 # the content is read anew on every build (so `mkdocs serve` picks up edits).
 @event_priority(-50)
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    state = preview.current()
     try:
-        handbook = load_handbook()
+        handbook = state.load(content_root()) if state else load_handbook()
     except ContentError as error:
         for problem in error.problems:
             log.error(problem.format())
@@ -106,9 +116,17 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, OFFLINE_ZIP_URI, abs_src_path=str(Path(bundle).resolve())))
     # The form editor needs a server to save to: the offline bundle has none.
     renderer = Renderer(handbook, changes, pdf=config.extra["pdf"], editor=not offline, offline_zip=offline_zip,
-                        offline_build=offline)  # one per build: pages, data page, PDF
-    for page in renderer.pages():
-        generated = File.generated(
+                        offline_build=offline, memo=state.memo if state else None)  # one per build
+    if state:  # what every page shows besides its own content: a change there rebuilds every page
+        _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters])
+        state.memo.begin((handbook.vocabularies, changes is None, config.extra["pdf"]))
+        state.begin_files((handbook.vocabularies, repr(config.nav), info, abbreviations(handbook),
+                           [(c.slug, c.meta) for c in handbook.chapters]))
+    # `mkdocs build` renders the pages in a second process while MkDocs converts them (parallel.py).
+    specs = renderer.page_specs()
+    forked = parallel.Pages(specs) if not state and parallel.worth_it(len(handbook.municipalities)) else None
+    for page in specs if forked else (spec.page() for spec in specs):
+        generated = forked.file(config, page) if forked else File.generated(
             config, page.src_uri, content=page.markdown,
             inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
         )
@@ -116,16 +134,16 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         if page.src_uri in files.src_uris:
             raise PluginError(f"Die erzeugte Seite „{page.src_uri}“ gibt es schon unter docs/; "
                               "bitte die Datei in docs/ umbenennen.")
-        files.append(generated)
+        files.append(state.track(generated, page.markdown) if state else generated)  # type: ignore[union-attr]
     _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters])
     # Footer links, resolved here so they follow use_directory_urls (offline: .html).
     config.extra["rechtliches"] = [(title, files.get_file_from_path(path).url) for title, path in LEGAL_PAGES
                                    if files.get_file_from_path(path) is not None]
     config.extra["abkuerzungen"] = abbreviations(handbook)
-    data = open_data(handbook, info)
-    for name, content in data.items():
-        files.append(File.generated(config, f"daten/{name}", content=content))
-    files.append(File.generated(config, "daten/index.md", content=data_page(renderer, data)))
+    data = open_data(handbook, info, renderer.per_record)
+    for name, content in [*data.items(), ("index.md", data_page(renderer, data))]:
+        generated = File.generated(config, f"daten/{name}", content=content)
+        files.append(state.track(generated, content) if state else generated)
     if config.extra["pdf"]:
         files.append(File.generated(config, PDF_URI, content=guide_pdf(renderer, info, config.site_url or "")))
     editor_npm = editor.npm_files(NODE_MODULES) if not offline else {}
@@ -146,8 +164,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             theme_file = files.get_file_from_path(uri)
             if theme_file is not None:
                 files.remove(theme_file)
-            files.append(File.generated(config, uri, **(
-                {"abs_src_path": str(source)} if isinstance(source, Path) else {"content": source})))
+            generated = File.generated(config, uri, **(
+                {"abs_src_path": str(source)} if isinstance(source, Path) else {"content": source}))
+            files.append(state.track(generated, source) if state and isinstance(source, str) else generated)
+    if state:
+        state.check_files(files)
     return files
 
 
@@ -155,9 +176,25 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 # plugin inlines it into a script (priority -100).
 @event_priority(-50)
 def on_post_build(*, config: MkDocsConfig) -> None:
-    if search.enabled():
-        search.enrich_index_file(Path(config.site_dir) / "search" / "search_index.json", _build["glossary"],
-                                 NODE_MODULES, _build["synonyms"])
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    state = preview.current()
+    if state and search.enabled():
+        stop = search.stop_words(NODE_MODULES)
+        state.search_index(index, lambda data: search.enrich_index(data, _build["glossary"], stop,
+                                                                   _build["synonyms"]))
+    elif search.enabled():
+        search.enrich_index_file(index, _build["glossary"], NODE_MODULES, _build["synonyms"])
+    if state:
+        state.finish(Path(config.site_dir))
+
+
+def on_env(env, *, config: MkDocsConfig, files: Files):
+    # Preview: pages MkDocs skipped keep the titles the navigation of rebuilt pages shows.
+    # Material's search plugin then gets this build's documents only (the preview merges them).
+    if (state := preview.current()) is not None:
+        state.pages_read(files)
+        state.before_search(config.plugins.get("material/search"), files)
+    return env
 
 
 def _edit_uri(source: Path | None, repository: Path, config: MkDocsConfig) -> str | None:

@@ -7,8 +7,10 @@ reports medians of several runs:
 - `mkdocs build` of the handbook (hooks on, PDF off: the PDF is measured apart),
 - the same pages built as plain Markdown without hooks (the baseline) and the ratio,
 - peak memory of the build, pages, HTML bytes per municipality page, search index size,
-and for one size the offline zip, the edit-to-reload time of `mkdocs serve` and, in
-Chromium, when offline search is ready and how fast the first result appears.
+- the preview (`mkdocs serve --dirty`, as `make serve` runs it): seconds from saving a record
+  until the served page shows the change, and that as a share of the clean build,
+and for one size the offline zip and, in Chromium, when offline search is ready and how fast
+the first result appears. `--gross` adds 5,000 municipalities (minutes per build).
 """
 
 from __future__ import annotations
@@ -46,15 +48,15 @@ def _median(run, times: int) -> float:
     return statistics.median(values)
 
 
-def _timed_process(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
-    """Wall time and peak memory (KiB) of one child process."""
+def _timed_process(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, float]:
+    """Wall time, peak memory (KiB) and CPU seconds (with the processes it waited for) of one child process."""
     start = time.perf_counter()
     process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"Befehl fehlgeschlagen: {' '.join(args)}\n{process.stderr.read().decode()[-2000:]}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def _env(content: Path, **extra: str) -> dict[str, str]:
@@ -108,30 +110,39 @@ def measure_size(n: int, measures: int, runs: int, work: Path) -> dict[str, floa
     figures["generate_s"] = _median(lambda: generate(handbook, None), runs)
     figures["pdf_s"] = _median(lambda: guide_pdf(Renderer(handbook, None), build_info(content, None), "https://example.org/"), 1)
     site = work / f"site-{n}"
-    builds = [_timed_process([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)],
-                             _env(content), REPOSITORY) for _ in range(runs)]
-    figures["build_s"] = statistics.median(t for t, _ in builds)
-    figures["build_peak_mib"] = max(m for _, m in builds) / 1024
-    figures.update(_site_figures(site))
     baseline = _baseline_project(content, work)
-    base = [_timed_process([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(work / "base-site")],
-                           _env(content), baseline) for _ in range(runs)]
-    figures["baseline_s"] = statistics.median(t for t, _ in base)
+    # Build and baseline take turns, so a change in the machine's load hits both alike.
+    builds, base = [], []
+    for _ in range(runs):
+        builds.append(_timed_process([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)],
+                                     _env(content), REPOSITORY))
+        base.append(_timed_process([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir",
+                                    str(work / "base-site")], _env(content), baseline))
+    figures["build_s"] = statistics.median(t for t, _, _ in builds)
+    figures["build_peak_mib"] = max(m for _, m, _ in builds) / 1024
+    figures.update(_site_figures(site))
+    figures["baseline_s"] = statistics.median(t for t, _, _ in base)
     figures["ratio"] = figures["build_s"] / figures["baseline_s"]
     figures["our_share_pct"] = 100 * (figures["build_s"] - figures["baseline_s"]) / figures["build_s"]
+    # CPU seconds hardly depend on other processes; the second process counts here in full.
+    build_cpu, base_cpu = (statistics.median(c for _, _, c in runs_) for runs_ in (builds, base))
+    figures["our_cpu_share_pct"] = 100 * (build_cpu - base_cpu) / build_cpu
+    figures["ms_per_municipality"] = 1000 * figures["build_s"] / n
+    figures["serve_reload_s"] = serve_reload(content, runs)
+    figures["serve_share_pct"] = 100 * figures["serve_reload_s"] / figures["build_s"]
     return figures
 
 
 def serve_reload(content: Path, runs: int) -> float:
-    """Seconds from saving a record until `mkdocs serve` delivers the changed page."""
+    """Seconds from saving a record until `mkdocs serve --dirty` (make serve) delivers the changed page."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=REPOSITORY, env=_env(content, HANDBUCH_SITE_URL=f"http://127.0.0.1:{port}/"),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         record = sorted((content / "municipalities").glob("*.yml"))[0]
         url = f"http://127.0.0.1:{port}/kommunen/{record.stem}/"
-        deadline = time.time() + 300
+        deadline = time.time() + 1800
         while "<h1" not in fetch(url):
             if time.time() > deadline:
                 raise SystemExit("mkdocs serve kam nicht hoch")
@@ -143,6 +154,8 @@ def serve_reload(content: Path, runs: int) -> float:
             record.write_text(text.replace("beschreibung: |\n", f"beschreibung: |\n  {marker}\n", 1), encoding="utf-8")
             start = time.perf_counter()
             while marker not in fetch(url):
+                if time.perf_counter() - start > 600:
+                    raise SystemExit("mkdocs serve zeigte die Änderung nicht")
                 time.sleep(0.05)
             times.append(time.perf_counter() - start)
             time.sleep(1)
@@ -206,18 +219,24 @@ def _offline_search(site: Path) -> dict[str, float]:
     return {"search_ready_ms": statistics.median(ready), "first_result_ms": statistics.median(first)}
 
 
+def _load() -> str:
+    """The machine's load average: other processes on the same cores slow every figure down."""
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Benchmark mit synthetischen Inhalten.")
     parser.add_argument("--sizes", default="40,600,2000")
+    parser.add_argument("--gross", action="store_true", help="auch 5000 Kommunen (dauert)")
     parser.add_argument("--massnahmen", type=int, default=25)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--detail-size", type=int, default=600, help="size for serve, offline and browser figures")
     parser.add_argument("--nur-suche", action="store_true",
                         help="only the offline search at the detail size, Material's beside ours")
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",")] + ([5000] if args.gross else [])
     print(f"Maschine: {platform.machine()}, {os.cpu_count()} Kerne, Python {platform.python_version()}, "
-          f"{platform.platform()}")
+          f"{platform.platform()}; Last (1, 5, 15 min) zu Beginn: {_load()}")
     if args.nur_suche:
         with tempfile.TemporaryDirectory(prefix="handbuch-bench-") as tmp:
             content = write_content(Path(tmp) / "detail", args.detail_size, args.massnahmen)
@@ -232,25 +251,29 @@ def main(argv: list[str]) -> int:
             rows.append(measure_size(n, args.massnahmen, args.runs, work))
         columns = [("kommunen", "Kommunen", "{:.0f}"), ("massnahmen", "Maßnahmen", "{:.0f}"),
                    ("load_s", "Laden+Prüfen s", "{:.2f}"), ("generate_s", "Erzeugen s", "{:.2f}"),
-                   ("build_s", "Bau s", "{:.2f}"), ("baseline_s", "Basis s", "{:.2f}"),
+                   ("build_s", "Bau s", "{:.2f}"), ("ms_per_municipality", "ms/Kommune", "{:.0f}"),
+                   ("baseline_s", "Basis s", "{:.2f}"),
                    ("ratio", "Bau/Basis", "{:.2f}"), ("our_share_pct", "unser Anteil %", "{:.1f}"),
+                   ("our_cpu_share_pct", "Anteil CPU %", "{:.1f}"),
                    ("build_peak_mib", "Spitze MiB", "{:.0f}"), ("pages", "Seiten", "{:.0f}"),
                    ("html_per_municipality_kib", "KiB/Kommune", "{:.1f}"),
-                   ("search_index_kib", "Suchindex KiB", "{:.0f}"), ("pdf_s", "PDF s", "{:.2f}")]
+                   ("search_index_kib", "Suchindex KiB", "{:.0f}"), ("pdf_s", "PDF s", "{:.2f}"),
+                   ("serve_reload_s", "Vorschau s", "{:.2f}"), ("serve_share_pct", "Vorschau/Bau %", "{:.1f}")]
+        print(f"Last (1, 5, 15 min) nach den Messungen: {_load()}")
         print("| " + " | ".join(title for _, title, _ in columns) + " |")
         print("|" + "---|" * len(columns))
         for row in rows:
             print("| " + " | ".join(fmt.format(row[key]) for key, _, fmt in columns) + " |")
-        print(f"… {args.detail_size} Kommunen: Offline-Paket, Suche, Neuladen", file=sys.stderr)
+        if args.detail_size <= 0:
+            return 0
+        print(f"… {args.detail_size} Kommunen: Offline-Paket, Suche", file=sys.stderr)
         content = write_content(work / "detail", args.detail_size, args.massnahmen)
         comparison = search_comparison(content, work)
         detail = comparison["handbuch"]
-        detail["serve_reload_s"] = serve_reload(content, args.runs)
         print(f"\nBei {args.detail_size} Kommunen x {args.massnahmen} Maßnahmen:")
         print(f"- Offline-Paket: {detail['offline_zip_mib']:.1f} MiB")
         print(f"- Offline-Suche bereit nach dem Laden: {detail['search_ready_ms']:.0f} ms (Median)")
         print(f"- erster Treffer nach dem Tippen: {detail['first_result_ms']:.0f} ms (Median)")
-        print(f"- mkdocs serve, Speichern bis neue Seite: {detail['serve_reload_s']:.2f} s (Median)")
         print_search_comparison(comparison, f"{args.detail_size} Kommunen x {args.massnahmen} Maßnahmen")
     return 0
 

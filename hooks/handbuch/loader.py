@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
@@ -24,6 +24,9 @@ from .slugs import SLUG_PATTERN, slugify
 from .synonyms import load_synonyms
 from .vocabularies import REQUIRED_TEXTS, Vocabularies
 from .yamlsafe import Document, Position, YamlProblem, load_document
+
+if TYPE_CHECKING:
+    from .preview import RecordCache
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/kommune.schema.json"
@@ -266,7 +269,24 @@ def parse_record(raw: bytes, file: str, vocabularies: Vocabularies,
     return record, document
 
 
-def load_municipalities(root: Path, vocabularies: Vocabularies, problems: list[Problem]) -> list[Municipality]:
+Parsed = tuple[Kommune, dict[str, Position]]  # a record and the positions of its "ags" and "name"
+
+
+def _parse_file(path: Path, vocabularies: Vocabularies, problems: list[Problem]) -> Parsed | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(display_path(path), 1, 1, None,
+                                f"Die Datei kann nicht gelesen werden ({error.strerror})."))
+        return None
+    parsed = parse_record(raw, display_path(path), vocabularies, problems)
+    if parsed is None:
+        return None
+    return parsed[0], {field: parsed[1].position((field,)) for field in ("ags", "name")}
+
+
+def load_municipalities(root: Path, vocabularies: Vocabularies, problems: list[Problem],
+                        cache: RecordCache | None = None) -> list[Municipality]:
     folder = root / "municipalities"
     found: list[Municipality] = []
     positions: dict[str, dict[str, Position]] = {}  # of "ags" and "name", for duplicate messages
@@ -279,16 +299,12 @@ def load_municipalities(root: Path, vocabularies: Vocabularies, problems: list[P
             continue
         if not _check_slug(path, problems):
             continue
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            problems.append(Problem(display_path(path), 1, 1, None,
-                                    f"Die Datei kann nicht gelesen werden ({error.strerror})."))
-            continue
-        parsed = parse_record(raw, display_path(path), vocabularies, problems)
+        # The preview (make serve) parses only files changed since the last build.
+        parsed = (cache.parse(path, vocabularies, problems, _parse_file) if cache is not None
+                  else _parse_file(path, vocabularies, problems))
         if parsed is not None:
             found.append(Municipality(path.stem, path, parsed[0]))
-            positions[path.stem] = {field: parsed[1].position((field,)) for field in ("ags", "name")}
+            positions[path.stem] = parsed[1]
     problems.extend(_duplicates(found, positions))
     return sorted(found, key=lambda m: (m.record.name.casefold(), m.slug))
 
@@ -392,13 +408,16 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_handbook(root: Path | None = None) -> Handbook:
-    """Load and validate everything under the content root; raise ContentError with all problems."""
+def load_handbook(root: Path | None = None, cache: RecordCache | None = None) -> Handbook:
+    """Load and validate everything under the content root; raise ContentError with all problems.
+
+    ``cache`` (preview only) keeps parsed records between loads; clean builds never pass one.
+    """
     with paused_gc():
-        return _load_handbook(root or content_root())
+        return _load_handbook(root or content_root(), cache)
 
 
-def _load_handbook(root: Path) -> Handbook:
+def _load_handbook(root: Path, cache: RecordCache | None = None) -> Handbook:
     problems: list[Problem] = []
     if not (root / "municipalities").is_dir():
         raise ContentError([Problem(display_path(root), 1, 1, None,
@@ -406,7 +425,7 @@ def _load_handbook(root: Path) -> Handbook:
     vocabularies = load_vocabularies(root, problems)
     if vocabularies is None:
         raise ContentError(problems)
-    municipalities = load_municipalities(root, vocabularies, problems)
+    municipalities = load_municipalities(root, vocabularies, problems, cache)
     # Before the chapters: their markers name illustrations.
     illustrations, illustration_names = load_illustrations(root, problems)
     chapters = load_chapters(root, vocabularies, problems, illustration_names)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 from . import aggregates
-from .loader import Handbook
+from .loader import Handbook, Municipality
 from .model import Kommune, Massnahme, Quelle, field_paths, value_at
 from .provenance import BuildInfo
 from .present import Presenter
@@ -37,10 +38,23 @@ def _meta(info: BuildInfo | None) -> dict[str, Any]:
             "version": info.commit if info else None}
 
 
-def records_json(handbook: Handbook, info: BuildInfo | None) -> bytes:
-    data = {**_meta(info),
-            "kommunen": [{"kurzname": m.slug, **m.record.model_dump(mode="json")} for m in handbook.municipalities]}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+PerRecord = Callable[[str, Municipality, Callable[[], Any]], Any]
+
+
+def _each(name: str, municipality: Municipality, compute: Callable[[], Any]) -> Any:
+    return compute()
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def records_json(handbook: Handbook, info: BuildInfo | None, per_record: PerRecord = _each) -> bytes:
+    # Joined from one JSON text per record (the same bytes as dumping the whole), so that the
+    # preview can keep the texts of unchanged records.
+    records = [per_record("json", m, lambda m=m: _dumps({"kurzname": m.slug, **m.record.model_dump(mode="json")}))
+               for m in handbook.municipalities]
+    return (_dumps(_meta(info))[:-1] + ',"kommunen":[' + ",".join(records) + "]}").encode("utf-8")
 
 
 def _published(handbook: Handbook, key: str) -> list[dict[str, Any]]:
@@ -77,19 +91,20 @@ def _csv(header: list[str], rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def records_csv(handbook: Handbook) -> bytes:
+def records_csv(handbook: Handbook, per_record: PerRecord = _each) -> bytes:
     present = Presenter(handbook.vocabularies)
     v = handbook.vocabularies
     header = ["Kurzname", *[v.field_label(p) for p in _RECORD_COLUMNS], v.field_label("quellen"),
               v.field_label("massnahmen")]
-    rows = []
-    for m in handbook.municipalities:
+
+    def row(m: Municipality) -> list[str]:
         record: Kommune = m.record
         values = [present.kreis(record) if p == "kreis" else _plain(present.value(p, value_at(record, p)))
                   for p in _RECORD_COLUMNS]
         sources = " | ".join(_source(present, q) for q in record.quellen or [])
-        rows.append([m.slug, *values, sources, str(len(record.massnahmen))])
-    return _csv(header, rows)
+        return [m.slug, *values, sources, str(len(record.massnahmen))]
+
+    return _csv(header, [per_record("csv", m, lambda m=m: row(m)) for m in handbook.municipalities])
 
 
 def _source(present: Presenter, quelle: Quelle) -> str:
@@ -99,16 +114,18 @@ def _source(present: Presenter, quelle: Quelle) -> str:
     return text + (f" [belegt: {', '.join(quelle.belegt)}]" if quelle.belegt else "")
 
 
-def measures_csv(handbook: Handbook) -> bytes:
+def measures_csv(handbook: Handbook, per_record: PerRecord = _each) -> bytes:
     present = Presenter(handbook.vocabularies)
     v = handbook.vocabularies
     header = [v.field_label("name"), v.field_label("ags"), *[v.field_label(p) for p in _MEASURE_COLUMNS]]
-    rows = []
-    for m in handbook.municipalities:
-        for measure in m.record.massnahmen:
-            rows.append([m.record.name, m.record.ags,
-                         *[_plain(present.value(p, getattr(measure, p.split(".")[1]))) for p in _MEASURE_COLUMNS]])
-    return _csv(header, rows)
+
+    def rows(m: Municipality) -> list[list[str]]:
+        return [[m.record.name, m.record.ags,
+                 *[_plain(present.value(p, getattr(measure, p.split(".")[1]))) for p in _MEASURE_COLUMNS]]
+                for measure in m.record.massnahmen]
+
+    return _csv(header, [row for m in handbook.municipalities
+                         for row in per_record("massnahmen-csv", m, lambda m=m: rows(m))])
 
 
 def _plain(text: str) -> str:
@@ -116,7 +133,8 @@ def _plain(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def open_data(handbook: Handbook, info: BuildInfo | None) -> dict[str, bytes]:
-    """File name -> content for /daten/."""
-    return {"kommunen.json": records_json(handbook, info), "kommunen.csv": records_csv(handbook),
-            "massnahmen.csv": measures_csv(handbook), "kennzahlen.json": figures_json(handbook, info)}
+def open_data(handbook: Handbook, info: BuildInfo | None, per_record: PerRecord = _each) -> dict[str, bytes]:
+    """File name -> content for /daten/; ``per_record`` lets the preview keep what unchanged records yield."""
+    return {"kommunen.json": records_json(handbook, info, per_record),
+            "kommunen.csv": records_csv(handbook, per_record),
+            "massnahmen.csv": measures_csv(handbook, per_record), "kennzahlen.json": figures_json(handbook, info)}

@@ -146,8 +146,9 @@ class MeasureRef:
 
 
 def all_measures(handbook: Handbook) -> list[MeasureRef]:
-    refs = []
-    for municipality in handbook.municipalities:
-        for measure, anchor in zip(municipality.record.massnahmen, measure_anchors(municipality.record)):
-            refs.append(MeasureRef(municipality, measure, anchor))
-    return refs
+    return [ref for municipality in handbook.municipalities for ref in measures_of(municipality)]
+
+
+def measures_of(municipality: Municipality) -> list[MeasureRef]:
+    return [MeasureRef(municipality, measure, anchor)
+            for measure, anchor in zip(municipality.record.massnahmen, measure_anchors(municipality.record))]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -27,9 +27,12 @@ from .loader import Chapter, Handbook, Municipality
 from .markers import Marker
 from .model import Kommune, value_at
 from .opendata import LICENCE
-from .present import MeasureRef, Presenter, all_measures, footnotes
+from .present import MeasureRef, Presenter, all_measures, footnotes, measures_of
 from .provenance import last_changes
 from .start import START_TEMPLATE, GuideLinks, recently_changed
+
+if TYPE_CHECKING:
+    from .preview import PageMemo
 
 TEMPLATES = Path(__file__).parent / "templates"
 BLOCK_LIMIT = 10  # items a generated block in a chapter shows before linking to the overview
@@ -61,6 +64,19 @@ class GeneratedPage:
     in_nav: bool = True
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    """A generated page before it is rendered: parallel.py renders them in a second process."""
+
+    src_uri: str
+    render: Callable[[], str]
+    source: Path | None
+    in_nav: bool = True
+
+    def page(self) -> GeneratedPage:
+        return GeneratedPage(self.src_uri, self.render(), self.source, self.in_nav)
+
+
 # --- rendering ------------------------------------------------------------------
 
 
@@ -85,9 +101,11 @@ def _escaped(lookup: Any) -> Any:
 
 class Renderer:
     def __init__(self, handbook: Handbook, changes: dict[Path, dt.date] | None = None, pdf: str | None = None,
-                 editor: bool = False, offline_zip: str | None = None, offline_build: bool = False):
+                 editor: bool = False, offline_zip: str | None = None, offline_build: bool = False,
+                 memo: PageMemo | None = None):
         self.handbook = handbook
         self.editor = editor  # whether the site has the form editor (/redaktion/): record pages link to it
+        self.memo = memo  # preview only (make serve): record pages whose inputs did not change are reused
         self.pdf = pdf  # site path of the guide's PDF, when the build makes one
         self.offline_zip = offline_zip  # site path of the offline bundle, when the build ships one
         self.offline_build = offline_build  # this build is the offline bundle
@@ -109,9 +127,26 @@ class Renderer:
 
     # Everything derived from all records is computed once per Renderer, and only when a page needs
     # it: the hook makes one Renderer per build for the pages, the data page and the PDF.
+    def per_record(self, name: str, municipality: Municipality, compute: Any, *inputs: Any) -> Any:
+        """What one record yields; the preview remembers it while the record and ``inputs`` stay the same."""
+        if self.memo is None:
+            return compute()
+        return self.memo.render((name, municipality.slug, *inputs), municipality.record, compute)
+
     @functools.cached_property
     def measures(self) -> list[MeasureRef]:
-        return all_measures(self.handbook)
+        if self.memo is None:
+            return all_measures(self.handbook)
+        return [ref for m in self.handbook.municipalities
+                for ref in self.per_record("massnahmen", m, lambda m=m: measures_of(m))]
+
+    def matching(self, marker: Marker) -> list[MeasureRef]:
+        """The measures a marker selects, in overview order."""
+        if self.memo is None:
+            return [r for r in self.measures if marker.matches(r.measure)]
+        return [ref for m in self.handbook.municipalities for ref in self.per_record(
+            "treffer", m, lambda m=m: [r for r in self.measures_of.get(m.slug, []) if marker.matches(r.measure)],
+            marker)]
 
     @functools.cached_property
     def measures_of(self) -> dict[str, list[MeasureRef]]:
@@ -127,7 +162,9 @@ class Renderer:
     @functools.cached_property
     def facets_by_slug(self) -> dict[str, list[FacetValue]]:
         """Which facet pages each record appears on: once per build (and not at all for the PDF)."""
-        return {m.slug: facets_of(m, self.facet_values) for m in self.handbook.municipalities}
+        values = tuple(self.facet_values)
+        return {m.slug: self.per_record("facetten", m, lambda m=m: facets_of(m, self.facet_values), values)
+                for m in self.handbook.municipalities}
 
     @functools.cached_property
     def facet_members(self) -> dict[str, list[Municipality]]:
@@ -265,7 +302,7 @@ class Renderer:
             return self.block("kommunen", found[:BLOCK_LIMIT], caption=caption, more=len(found) - BLOCK_LIMIT,
                               more_link="../kommunen/index.md", notices=notices)
         if marker.block == "massnahmen":
-            refs = [r for r in self.measures if marker.matches(r.measure)]
+            refs = self.matching(marker)
             refs.sort(key=lambda r: r.municipality.record.beispiel)
             field = marker.option("handlungsfeld")
             return self.block("massnahmen", refs[:BLOCK_LIMIT], caption=caption, more=len(refs) - BLOCK_LIMIT,
@@ -293,62 +330,94 @@ class Renderer:
         return self._render("chapter.md.j2", chapter=chapter, body=Markup("\n".join(lines)))
 
     def pages(self) -> list[GeneratedPage]:
+        return [spec.page() for spec in self.page_specs()]
+
+    def page_specs(self) -> list[PageSpec]:
+        """Every generated page, in the order MkDocs gets them; each renders when asked."""
         h = self.handbook
-        pages = [
-            GeneratedPage("index.md", self.start_page(), START_TEMPLATE),
-            GeneratedPage("kommunen/index.md", self._render("kommunen.md.j2", municipalities=h.municipalities), None),
-            GeneratedPage("massnahmen/index.md", self._render(
-                "massnahmen.md.j2", groups=self._measure_groups()), None),
-            GeneratedPage("kennzahlen/index.md", self._render(
+        partial = functools.partial
+        specs = [
+            PageSpec("index.md", self.start_page, START_TEMPLATE),
+            PageSpec("kommunen/index.md", partial(self._render, "kommunen.md.j2", municipalities=h.municipalities),
+                     None),
+            PageSpec("massnahmen/index.md", self._measures_page, None),
+            PageSpec("kennzahlen/index.md", lambda: self._render(
                 "kennzahlen.md.j2", questions=[self.question(f) for f in self.figures()],
                 real=len(aggregates.real_municipalities(h)), programme=Markup(self.programme()),
                 crosstab=aggregates.crosstab(h, "netzwerk.stufe", "programm.staffel")), None),
-            GeneratedPage("leitfaden/index.md", self._render("leitfaden.md.j2", chapters=h.chapters, pdf=self.pdf),
-                          None),
-            GeneratedPage("mitwirken.md", self.contributor_guide(), None),
-            GeneratedPage("glossar.md", self._render("glossar.md.j2", glossary=h.glossary), h.root / "glossar.yml"),
+            PageSpec("leitfaden/index.md", partial(self._render, "leitfaden.md.j2", chapters=h.chapters, pdf=self.pdf),
+                     None),
+            PageSpec("mitwirken.md", self.contributor_guide, None),
+            PageSpec("glossar.md", partial(self._render, "glossar.md.j2", glossary=h.glossary), h.root / "glossar.yml"),
         ]
         for municipality in h.municipalities:
-            record = municipality.record
-            pages.append(GeneratedPage(
-                f"kommunen/{municipality.slug}.md",
-                self._render("kommune.md.j2", m=municipality, r=record, comparison=self.comparison(record),
-                             form=form_link(municipality.slug) if self.editor else None,
-                             notes=footnotes(record),
-                             facets=self.facets_by_slug[municipality.slug],
-                             chain=self.chain(municipality),
-                             measures=[(r.measure, r.anchor) for r in self.measures_of.get(municipality.slug, [])]),
-                municipality.path, in_nav=False))
+            specs.append(PageSpec(f"kommunen/{municipality.slug}.md", partial(self.record_page, municipality),
+                                  municipality.path, in_nav=False))
         for chapter in h.chapters:
-            pages.append(GeneratedPage(f"leitfaden/{chapter.slug}.md", self.chapter(chapter), chapter.path))
-        pages += self.facet_pages()
-        return pages
+            specs.append(PageSpec(f"leitfaden/{chapter.slug}.md", partial(self.chapter, chapter), chapter.path))
+        return specs + self.facet_pages()
 
-    def facet_pages(self) -> list[GeneratedPage]:
+    def record_page(self, municipality: Municipality) -> str:
+        record = municipality.record
+        comparison = self.comparison(record)
+        facets = self.facets_by_slug[municipality.slug]
+
+        def render() -> str:
+            return self._render("kommune.md.j2", m=municipality, r=record, comparison=comparison,
+                                form=form_link(municipality.slug) if self.editor else None,
+                                notes=footnotes(record), facets=facets, chain=self.chain(municipality),
+                                measures=[(r.measure, r.anchor) for r in self.measures_of.get(municipality.slug, [])])
+
+        if self.memo is None:
+            return render()
+        # Everything the page shows besides the vocabularies (PageMemo.begin): its record, its
+        # git date, how many others share its answers, and its facet pages.
+        key = (record, municipality.path, self.changed(municipality.path), tuple(comparison),
+               tuple(value.src_uri for value in facets))
+        return self.memo.render(f"kommunen/{municipality.slug}.md", key, render)
+
+    def facet_pages(self) -> list[PageSpec]:
         """/themen/ and one page per facet value (outside the nav, like the record pages)."""
         pages, groups = [], {}
         for value in self.facet_values:
-            municipalities = self.facet_members[value.src_uri]
-            measures, more, more_link = [], 0, ""
-            if (marker := value.measure_marker()) is not None:
-                measures = [r for r in self.measures if marker.matches(r.measure)]
-                measures.sort(key=lambda r: r.municipality.record.beispiel)
-                more, measures = len(measures) - BLOCK_LIMIT, measures[:BLOCK_LIMIT]
-                more_link = "../../massnahmen/index.md" + (
-                    f"#{value.value}" if value.facet.kind == "handlungsfeld" else "")
             label = self.v.field_label(value.facet.field)
-            groups.setdefault(value.facet.kind, (label, []))[1].append((value, len(municipalities)))
-            pages.append(GeneratedPage(value.src_uri, self._render(
-                "thema.md.j2", value=value, facet_label=label, municipalities=municipalities, items=measures,
-                more=more, more_link=more_link, root="../../"),
-                None, in_nav=False))
-        index = self._render("themen.md.j2", groups=[(kind, label, values) for kind, (label, values) in groups.items()],
-                             kinds=[(kind, label) for kind, (label, _) in groups.items()])
-        return [GeneratedPage("themen/index.md", index, None), *pages]
+            groups.setdefault(value.facet.kind, (label, []))[1].append((value, len(self.facet_members[value.src_uri])))
+            pages.append(PageSpec(value.src_uri, functools.partial(self._facet_page, value, label), None, in_nav=False))
+        index = functools.partial(
+            self._render, "themen.md.j2", groups=[(kind, label, values) for kind, (label, values) in groups.items()],
+            kinds=[(kind, label) for kind, (label, _) in groups.items()])
+        return [PageSpec("themen/index.md", index, None), *pages]
+
+    def _facet_page(self, value: FacetValue, label: str) -> str:
+        municipalities = self.facet_members[value.src_uri]
+        measures, more, more_link = [], 0, ""
+        if (marker := value.measure_marker()) is not None:
+            measures = self.matching(marker)
+            measures.sort(key=lambda r: r.municipality.record.beispiel)
+            more, measures = len(measures) - BLOCK_LIMIT, measures[:BLOCK_LIMIT]
+            more_link = "../../massnahmen/index.md" + (
+                f"#{value.value}" if value.facet.kind == "handlungsfeld" else "")
+        render = functools.partial(
+            self._render, "thema.md.j2", value=value, facet_label=label, municipalities=municipalities,
+            items=measures, more=more, more_link=more_link, root="../../")
+        if self.memo is None:
+            return render()
+        return self.memo.render(value.src_uri, (
+            value, tuple((m.slug, m.record) for m in municipalities), tuple(measures), more), render)
 
     def contributor_guide(self, page: bool = True) -> str:
         """The editors' guide: the page /mitwirken/, or (page=False) CONTRIBUTING.md's text."""
         return self._render("mitwirken.md.j2", page=page, **guide_context(self.handbook))
+
+    def _measures_page(self) -> str:
+        def render() -> str:
+            return self._render("massnahmen.md.j2", groups=self._measure_groups())
+
+        if self.memo is None:
+            return render()
+        # All it shows of a record: its name, whether it is an example, and its measures.
+        key = tuple((m.slug, m.record.name, m.record.beispiel, m.record.massnahmen) for m in self.handbook.municipalities)
+        return self.memo.render("massnahmen/index.md", key, render)
 
     def _measure_groups(self) -> list[tuple[str, str, list[MeasureRef]]]:
         groups = []
