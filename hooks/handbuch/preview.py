@@ -228,7 +228,9 @@ class Preview:
         fresh = enrich({**index, "docs": index.get("docs", [])})["docs"]
         if self._built.search is not None and not self._full:
             gone = self._search_gone
-            kept = [doc for doc in self._built.search if doc.get("location", "").split("#")[0] not in gone]
+            # Material's search locates the start page at "", MkDocs' File.url says "./".
+            kept = [doc for doc in self._built.search
+                    if (doc.get("location", "").split("#")[0] or "./") not in gone]
             fresh = kept + fresh
         index["docs"] = fresh
         self._built.search = fresh
