@@ -66,7 +66,7 @@ def start(clone: Path, site_port: int, proxy_port: int, quiet: bool = False) -> 
              "PORT": str(proxy_port), "ORIGIN": site, "LOG_LEVEL": "warn"},
         stdout=output, stderr=output, start_new_session=True)
     preview = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"{HOST}:{site_port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"{HOST}:{site_port}"],
         cwd=clone,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBUCH_PDF": "false", "HANDBUCH_SITE_URL": site + "/",
              PROXY_VARIABLE: f"http://{HOST}:{proxy_port}/api/v1", BRANCH_VARIABLE: branch},

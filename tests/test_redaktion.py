@@ -124,3 +124,35 @@ def test_offline_bundle_has_no_editor(bundle):
     assert not (bundle / "redaktion").exists()
     page = (bundle / "kommunen" / "bergheim.html").read_text(encoding="utf-8")  # file:// URLs
     assert "Diesen Eintrag bearbeiten" not in page and "redaktion" not in page
+
+
+@pytest.mark.slow
+def test_an_editor_without_login_service_explains_and_starts_nothing(real_build):
+    # Built without HANDBUCH_REDAKTION_AUTH and outside make redaktion: Decap's GitHub backend
+    # would log in through Netlify, so the page explains instead and Decap never starts.
+    from browser import browser_page, serve
+
+    page = (real_build.site / "redaktion" / "index.html").read_text(encoding="utf-8")
+    settings = json.loads(page.split('id="redaktion-einstellungen">', 1)[1].split("</script>", 1)[0])
+    assert settings["bereit"] is False
+    with serve(real_build.site) as origin, browser_page(origin) as s:
+        requests: list[str] = []
+        s.page.on("request", lambda request: requests.append(request.url))
+        s.page.goto(origin + "/redaktion/")
+        notice = s.page.locator("#nicht-eingerichtet")
+        notice.wait_for(state="visible")
+        assert "noch nicht eingerichtet" in notice.inner_text()
+        s.page.wait_for_timeout(500)
+        assert s.page.locator("#nc-root, [class*='AppHeader']").count() == 0  # Decap drew nothing
+    assert [url for url in requests if not url.startswith((origin, "data:"))] == []
+
+
+def test_editor_settings_cannot_end_their_script_element(monkeypatch):
+    from handbuch import editor
+
+    vocabularies = load_vocabularies(CONTENT, [])
+    monkeypatch.setitem(vocabularies.texte, "ja", "</script><!--<script>alert(1)</script>")
+    page = editor.start_page(vocabularies, "https://github.com/o/r", None, "Handbuch")
+    script = page.split('id="redaktion-einstellungen">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in script
+    assert json.loads(script)["texte"]["ja"] == "</script><!--<script>alert(1)</script>"

@@ -73,7 +73,11 @@ def start_page(vocabularies: Vocabularies, repo_url: str | None, site_url: str |
     if site_url:
         config["site_url"] = config["display_url"] = site_url
     # "kopf": the first line of a new record
-    settings = {"config": config, "kopf": SCHEMA_COMMENT + "\n", "janein": TRISTATE,
+    # Without a login service Decap's GitHub backend would log in through Netlify (a third party):
+    # unless the publisher set one up or `make redaktion` serves the site, the page only explains.
+    ready = bool(auth or os.environ.get(PROXY_VARIABLE))
+    settings = {"config": config, "bereit": ready, "kopf": SCHEMA_COMMENT + "\n", "janein": TRISTATE,
                 "texte": {key: vocabularies.text(key) for key in ("keine_angabe", "ja", "nein")}}
     return environment().get_template("redaktion.html.j2").render(
-        settings=json.dumps(settings, ensure_ascii=False), site_name=site_name)
+        # "<" escaped: no text of the settings can end the script element or open a comment in it
+        settings=json.dumps(settings, ensure_ascii=False).replace("<", "\\u003c"), site_name=site_name)

@@ -39,7 +39,9 @@ def worth_it(records: int) -> bool:
     """``records``: how many municipalities (their pages are most of the work)."""
     # HANDBUCH_PARALLEL=false renders in one process (tests compare both; for debugging).
     wanted = os.environ.get("HANDBUCH_PARALLEL", "").strip().lower() not in ("false", "0", "no", "off", "nein", "aus")
-    return _enabled and wanted and records >= MIN_RECORDS and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+    # mkdocs serve --clean starts the hooks with command "build" but runs threads: never fork there.
+    return (_enabled and wanted and records >= MIN_RECORDS and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+            and threading.active_count() == 1)
 
 
 class Pages:

@@ -265,8 +265,9 @@ class Renderer:
     def start_page(self) -> str:
         """index.md: ways in by task, the programme at a glance, recently updated records, downloads."""
         h = self.handbook
+        real = aggregates.real_municipalities(h)  # invented examples count nowhere
         return self._render("start.md.j2", root="", guide=GuideLinks(h.chapters),
-                            municipalities=len(h.municipalities), measures=len(self.measures),
+                            municipalities=len(real), measures=sum(len(m.record.massnahmen) for m in real),
                             programme_total=h.published.programme.kommunen if h.published.programme else None,
                             programme=Markup(self.programme(root="")), recent=recently_changed(h, self.changes),
                             pdf=self.pdf, offline_zip=self.offline_zip, offline_build=self.offline_build)

@@ -5,6 +5,11 @@ import { createFormat, FILE_NAME } from "./format.js";
 import { slugify } from "./slugs.js";
 
 const settings = JSON.parse(document.getElementById("redaktion-einstellungen").textContent);
+if (!settings.bereit) {
+  // Not set up on this site (docs/entwicklung/redaktion.md): Decap is not started at all.
+  document.getElementById("nicht-eingerichtet").hidden = false;
+  throw new Error("Formular-Editor nicht eingerichtet");
+}
 const config = YAML.parse(await (await fetch("config.yml")).text());
 const collection = config.collections[0];
 
