@@ -120,8 +120,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     if state:  # what every page shows besides its own content: a change there rebuilds every page
         _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters])
         state.memo.begin((handbook.vocabularies, changes is None, config.extra["pdf"]))
+        # Synonyms go into the search entries of every page (on_post_build).
         state.begin_files((handbook.vocabularies, repr(config.nav), info, abbreviations(handbook),
-                           [(c.slug, c.meta) for c in handbook.chapters]))
+                           [(c.slug, c.meta) for c in handbook.chapters],
+                           sorted((term, tuple(words)) for term, words in handbook.synonyms.items())))
     # `mkdocs build` renders the pages in a second process while MkDocs converts them (parallel.py).
     specs = renderer.page_specs()
     forked = parallel.Pages(specs) if not state and parallel.worth_it(len(handbook.municipalities)) else None
