@@ -3,19 +3,21 @@
 Rendering a page (Jinja) costs about a sixth of converting it (Markdown -> HTML, search), and
 MkDocs converts pages one after another in one process. So the hook hands MkDocs the generated
 pages as files whose text arrives later: a child process, forked once the content is loaded,
-renders them in MkDocs' order and sends them through a pipe, then the files made after them (the
-open data, ``later``), while the parent converts the hand-written pages and then each generated
-page as it arrives. If the child fails, the parent renders what is missing itself, so the files
-are the same either way.
+renders them in MkDocs' order and sends them through a pipe, then the files made after them (open
+data and PDF, ``later``), while the parent converts the hand-written pages and then each generated
+page as it arrives. Once every page is converted, a second child makes the search index
+(SearchIndex) while the parent writes the pages. If a child fails, the parent makes what is
+missing itself, so the files are the same either way.
 
-Only for `mkdocs build` (single-threaded, so forking is safe) and only from MIN_RECORDS records
+Only for `mkdocs build` (single-threaded apart from the threads draining the pipes, and the
+children touch nothing those threads lock, so forking is safe) and only from MIN_RECORDS records
 on; the preview (make serve) has its own shortcut (preview.py).
 """
 
 from __future__ import annotations
 
-import logging
 import itertools
+import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
