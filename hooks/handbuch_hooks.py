@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
 from handbuch.loader import content_root, load_handbook
-from handbuch.opendata import open_data
+from handbuch import opendata
 from handbuch.pdf import PDF_URI, guide_pdf
 from handbuch.problems import ContentError
 from handbuch.provenance import build_info, last_changes
@@ -126,7 +126,18 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
                            sorted((term, tuple(words)) for term, words in handbook.synonyms.items())))
     # `mkdocs build` renders the pages in a second process while MkDocs converts them (parallel.py).
     specs = renderer.page_specs()
-    forked = parallel.Pages(specs) if not state and parallel.worth_it(len(handbook.municipalities)) else None
+
+    def daten() -> dict[str, bytes | str]:  # /daten/: the open data and the page describing it
+        data = opendata.open_data(handbook, info, renderer.per_record)
+        return {f"daten/{name}": content
+                for name, content in [*data.items(), ("index.md", data_page(renderer, data))]}
+
+    def pdf() -> dict[str, bytes]:
+        return {PDF_URI: guide_pdf(renderer, info, config.site_url or "")} if config.extra["pdf"] else {}
+
+    # The child also makes the open data and the PDF, after the pages (MkDocs copies files after reading pages).
+    forked = parallel.Pages(specs, lambda: {**daten(), **pdf()}) \
+        if not state and parallel.worth_it(len(handbook.municipalities)) else None
     for page in specs if forked else (spec.page() for spec in specs):
         generated = forked.file(config, page) if forked else File.generated(
             config, page.src_uri, content=page.markdown,
@@ -142,12 +153,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     config.extra["rechtliches"] = [(title, files.get_file_from_path(path).url) for title, path in LEGAL_PAGES
                                    if files.get_file_from_path(path) is not None]
     config.extra["abkuerzungen"] = abbreviations(handbook)
-    data = open_data(handbook, info, renderer.per_record)
-    for name, content in [*data.items(), ("index.md", data_page(renderer, data))]:
-        generated = File.generated(config, f"daten/{name}", content=content)
+    for uri, content in (dict.fromkeys(f"daten/{name}" for name in [*opendata.NAMES, "index.md"]) if forked
+                         else daten()).items():
+        generated = forked.later_file(config, uri) if forked else File.generated(config, uri, content=content)
         files.append(state.track(generated, content) if state else generated)
     if config.extra["pdf"]:
-        files.append(File.generated(config, PDF_URI, content=guide_pdf(renderer, info, config.site_url or "")))
+        files.append(forked.later_file(config, PDF_URI) if forked else File.generated(config, PDF_URI,
+                                                                                       content=pdf()[PDF_URI]))
     editor_npm = editor.npm_files(NODE_MODULES) if not offline else {}
     npm = [*ASSETS.values(), *(search.npm_files(NODE_MODULES) if search.enabled() else []), *editor_npm.values()]
     missing = [str(source.relative_to(NODE_MODULES.parent)) for source in npm if not source.is_file()]
@@ -184,7 +196,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         stop = search.stop_words(NODE_MODULES)
         state.search_index(index, lambda data: search.enrich_index(data, _build["glossary"], stop,
                                                                    _build["synonyms"]))
-    elif search.enabled():
+    elif search.enabled() and not _build.get("index_forked"):  # else a child enriched it (on_env)
         search.enrich_index_file(index, _build["glossary"], NODE_MODULES, _build["synonyms"])
     if state:
         state.finish(Path(config.site_dir))
@@ -196,6 +208,12 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
     if (state := preview.current()) is not None:
         state.pages_read(files)
         state.before_search(config.plugins.get("material/search"), files)
+    elif search.enabled() and (plugin := config.plugins.get("material/search")) and plugin.config.enabled:
+        # `mkdocs build`: a child indexes the converted pages while they are written (parallel.py).
+        glossary, synonyms = _build["glossary"], _build["synonyms"]
+        _build["index_forked"] = parallel.index_search(
+            plugin, [file.page for file in files.documentation_pages(inclusion=InclusionLevel.is_included)],
+            lambda text: search.enrich_index_text(text, glossary, NODE_MODULES, synonyms))
     return env
 
 

@@ -210,10 +210,15 @@ def test_pages_rendered_in_a_second_process_equal_those_of_one(tmp_path):
     from synthetic import write_content
 
     content = write_content(tmp_path / "content", 110, 3)
-    serial = run_build(tmp_path / "serial", content, env={"HANDBUCH_PARALLEL": "false"})
-    forked = run_build(tmp_path / "forked", content, "--verbose")
+    serial = run_build(tmp_path / "serial", content, pdf=True, env={"HANDBUCH_PARALLEL": "false"})
+    forked = run_build(tmp_path / "forked", content, "--verbose", pdf=True)
     assert serial.returncode == 0 and forked.returncode == 0, serial.output + forked.output
     assert "erzeugte Seiten entstehen in einem zweiten Prozess" in forked.output
+    assert "Der Suchindex entsteht in einem zweiten Prozess" in forked.output
     one, two = _pages(serial.site), _pages(forked.site)
     assert len(one) > 110 and sorted(one) == sorted(two)
     assert [name for name in one if one[name] != two[name]] == []
+    # The child also makes the open data and the PDF (after the pages); a second one the search index.
+    others = ["daten/kommunen.json", "daten/kommunen.csv", "daten/massnahmen.csv", "daten/kennzahlen.json",
+              "downloads/praxisleitfaden.pdf", "search/search_index.json"]
+    assert [name for name in others if (serial.site / name).read_bytes() != (forked.site / name).read_bytes()] == []

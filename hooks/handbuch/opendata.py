@@ -133,8 +133,11 @@ def _plain(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+# The files open_data makes, known before they are made (parallel.py makes them in a second process).
+NAMES = ("kommunen.json", "kommunen.csv", "massnahmen.csv", "kennzahlen.json")
+
+
 def open_data(handbook: Handbook, info: BuildInfo | None, per_record: PerRecord = _each) -> dict[str, bytes]:
     """File name -> content for /daten/; ``per_record`` lets the preview keep what unchanged records yield."""
-    return {"kommunen.json": records_json(handbook, info, per_record),
-            "kommunen.csv": records_csv(handbook, per_record),
-            "massnahmen.csv": measures_csv(handbook, per_record), "kennzahlen.json": figures_json(handbook, info)}
+    return dict(zip(NAMES, (records_json(handbook, info, per_record), records_csv(handbook, per_record),
+                            measures_csv(handbook, per_record), figures_json(handbook, info)), strict=True))

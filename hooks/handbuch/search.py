@@ -214,10 +214,15 @@ def enrich_index_file(path: Path, glossary: Mapping[str, str], node_modules: Pat
                       synonyms: Mapping[str, Iterable[str]] | None = None) -> None:
     if not path.is_file():
         return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    enrich_index(index, glossary, stop_words(node_modules), synonyms)
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
+    path.write_text(enrich_index_text(path.read_text(encoding="utf-8"), glossary, node_modules, synonyms),
                     encoding="utf-8")
+
+
+def enrich_index_text(text: str, glossary: Mapping[str, str], node_modules: Path,
+                      synonyms: Mapping[str, Iterable[str]] | None = None) -> str:
+    """Material's search_index.json as written, enriched (what enrich_index_file writes back)."""
+    index = enrich_index(json.loads(text), glossary, stop_words(node_modules), synonyms)
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
 
 
 COMPACT_FIELDS = ("title", "text", EXTRA_FIELD, "boost")
