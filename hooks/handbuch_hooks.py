@@ -28,6 +28,7 @@ from handbuch.escaping import unsafe_markup
 from handbuch import editor
 from handbuch.render import Renderer, abbreviations, data_page
 from handbuch import parallel, preview, search
+from handbuch.settings import switched_off
 
 log = logging.getLogger("mkdocs.hooks.handbuch")
 
@@ -103,7 +104,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     changes = last_changes(handbook.root)  # one git call for every content file
     info = config.extra["provenienz"] = build_info(handbook.root, changes)
     # The PDF takes seconds; `make serve` switches it off (HANDBUCH_PDF=false) to reload fast.
-    pdf_off = os.environ.get("HANDBUCH_PDF", "").strip().lower() in ("false", "0", "no", "off", "nein", "aus")
+    pdf_off = switched_off("HANDBUCH_PDF")
     config.extra["pdf"] = None if pdf_off else PDF_URI
     # The publish workflow builds the offline bundle first and hands it in (HANDBUCH_OFFLINE_PAKET), so
     # the start page can link to it; without it the start page says where to get one.

@@ -27,6 +27,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, InclusionLevel
 
 from .render import PageSpec
+from .settings import switched_off
 
 MIN_RECORDS = 100  # below this, forking costs more than it saves
 log = logging.getLogger("mkdocs.hooks.handbuch")
@@ -44,7 +45,7 @@ def enable(enabled: bool) -> None:
 def worth_it(records: int) -> bool:
     """``records``: how many municipalities (their pages are most of the work)."""
     # HANDBUCH_PARALLEL=false renders in one process (tests compare both; for debugging).
-    wanted = os.environ.get("HANDBUCH_PARALLEL", "").strip().lower() not in ("false", "0", "no", "off", "nein", "aus")
+    wanted = not switched_off("HANDBUCH_PARALLEL")
     # mkdocs serve --clean starts the hooks with command "build" but runs threads: never fork there.
     return (_enabled and wanted and records >= MIN_RECORDS and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
             and threading.active_count() == 1)
