@@ -200,3 +200,22 @@ def test_a_measure_shows_what_is_known_and_names_the_rest_in_one_line(content):
     assert "Handlungsfeld { data-search-exclude }\n:   Frühe Hilfen" in measure  # the label is not indexed
     assert "Keine Angaben zu: Lebensphasen, Zielgruppen, Träger, Seit, Status." in measure
     assert ":   keine Angabe" not in measure
+
+
+def test_a_pipe_in_a_cohort_label_stays_inside_its_table_cell(content):
+    """The full cohort label is the abbreviation's title inside a Markdown table row: a "|" in it
+    must not end the cell (python-markdown splits rows on every unescaped pipe)."""
+    import markdown
+
+    vocabularies = content / "vocabularies.yml"
+    text = vocabularies.read_text(encoding="utf-8")
+    assert "label: 3. Förderstaffel (2013)" in text
+    vocabularies.write_text(text.replace("label: 3. Förderstaffel (2013)", "label: 3. Förderstaffel | 2013"),
+                            encoding="utf-8")
+    write_real(content, 1, "programm: {teilnahme: true, staffel: 3}\n")
+    page = {p.src_uri: p.markdown for p in generate(load_handbook(content))}["kommunen/index.md"]
+    html = markdown.markdown(page, extensions=["tables", "md_in_html", "attr_list"])
+    row = next(r for r in html.split("<tr>") if "K1</a>" in r)
+    # A split row would show the tag as text and push the following cells out of the table.
+    assert "&lt;abbr" not in row and row.count("<td") == 7
+    assert '<abbr title="3. Förderstaffel &#124; 2013">3 (2013)</abbr>' in row

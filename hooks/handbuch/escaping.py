@@ -38,6 +38,11 @@ def md(value: object) -> Markup:
     return Markup(str(escape(text)))
 
 
+def md_attr(value: object) -> Markup:
+    """An HTML attribute value inside a Markdown table row: escaped, and "|" encoded so it cannot end the cell."""
+    return Markup(str(escape(str(value))).replace("|", "&#124;"))
+
+
 def md_url(value: object) -> Markup:
     """A URL as a Markdown link target: characters that could end the target are encoded."""
     return Markup(urllib.parse.quote(str(value), safe=":/?#=&%@!$*+,;~-._"))

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from . import aggregates
 from .cms import form_link
 from .drawing import DRAWINGS
-from .escaping import md, md_block, md_url, yaml_scalar
+from .escaping import md, md_attr, md_block, md_url, yaml_scalar
 from .facets import FacetValue, facet_values, facets_of
 from .guide import guide_context
 from .loader import Chapter, Handbook, Municipality
@@ -91,7 +91,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, md_block=md_block, md_url=md_url, yaml=yaml_scalar)
+    env.filters.update(md=md, md_attr=md_attr, md_block=md_block, md_url=md_url, yaml=yaml_scalar)
     return env
 
 
@@ -303,17 +303,22 @@ class Renderer:
             return self.block("kommunen", found[:BLOCK_LIMIT], caption=caption, more=len(found) - BLOCK_LIMIT,
                               more_link="../kommunen/index.md", notices=notices)
         if marker.block == "massnahmen":
-            refs = self.matching(marker)
-            refs.sort(key=lambda r: r.municipality.record.beispiel)
-            field = marker.option("handlungsfeld")
-            return self.block("massnahmen", refs[:BLOCK_LIMIT], caption=caption, more=len(refs) - BLOCK_LIMIT,
-                              more_link="../massnahmen/index.md" + (f"#{field}" if field else ""), notices=notices)
+            refs, more, more_link = self._first_measures(marker, marker.option("handlungsfeld"), "../")
+            return self.block("massnahmen", refs, caption=caption, more=more, more_link=more_link, notices=notices)
         if marker.block == "abbildung":
             return self.illustration(marker.option("name") or "")
         if marker.block == "programm":
             return self.programme(notices)
         figure = aggregates.figure(self.handbook, marker.option("frage") or "")
         return self.block("kennzahl", [self.question(figure)], notices=notices)
+
+    def _first_measures(self, marker: Marker, field: str | None, root: str) -> tuple[list[MeasureRef], int, str]:
+        """The measures a marker selects, real records first, cut to BLOCK_LIMIT; how many more there
+        are, and the link to the overview (at the field's section) that lists them all."""
+        refs = self.matching(marker)
+        refs.sort(key=lambda r: r.municipality.record.beispiel)
+        more_link = f"{root}massnahmen/index.md" + (f"#{field}" if field else "")
+        return refs[:BLOCK_LIMIT], len(refs) - BLOCK_LIMIT, more_link
 
     def chapter(self, chapter: Chapter) -> str:
         lines = chapter.body.split("\n")
@@ -393,11 +398,8 @@ class Renderer:
         municipalities = self.facet_members[value.src_uri]
         measures, more, more_link = [], 0, ""
         if (marker := value.measure_marker()) is not None:
-            measures = self.matching(marker)
-            measures.sort(key=lambda r: r.municipality.record.beispiel)
-            more, measures = len(measures) - BLOCK_LIMIT, measures[:BLOCK_LIMIT]
-            more_link = "../../massnahmen/index.md" + (
-                f"#{value.value}" if value.facet.kind == "handlungsfeld" else "")
+            field = value.value if value.facet.kind == "handlungsfeld" else None
+            measures, more, more_link = self._first_measures(marker, field, "../../")
         render = functools.partial(
             self._render, "thema.md.j2", value=value, facet_label=label, municipalities=municipalities,
             items=measures, more=more, more_link=more_link, root="../../")
