@@ -128,11 +128,15 @@ def test_everyday_words_typos_and_compounds_show_only_the_readers_and_the_handbo
     # Everyday words the handbook never writes itself: only the hidden field has them.
     synonyms = {word for words in load_handbook().synonyms.values() for word in words
                 if not re.search(rf"\b{re.escape(word.lower())}\b", texts)}
-    assert {"Koordinatorin", "Lenkungsgruppe", "Familienarmut"} <= synonyms
+    # Real records quote their sources and may come to use an everyday word ("Lenkungsgruppe" in a
+    # council decision); such a word is no longer hidden, so the check takes those still hidden.
+    queries = [w for w in ("Koordinatorin", "Lenkungsgruppe", "Bestandsaufnahme", "Familienarmut",
+                           "Armutsbericht", "Kontaktperson", "Netzwerkerin") if w in synonyms]
+    assert len(queries) >= 4, queries
     with serve(real_build.site) as origin, browser_page(origin) as session:
         page = session.page
         open_search(page, origin + "/")
-        for query in ("Koordinatorin", "Lenkungsgruppe", "Bestandsaufnahme", "Familienarmut", "Armutsbericht"):
+        for query in queries:
             groups = result_groups(page, query, origin + "/")
             assert groups, query
             # What the results say, without "Es fehlt: <the reader's own word>".
