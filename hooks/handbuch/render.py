@@ -29,7 +29,7 @@ from .model import Kommune, value_at
 from .opendata import LICENCE
 from .present import MeasureRef, Presenter, all_measures, footnotes, measures_of
 from .provenance import last_changes
-from .start import START_TEMPLATE, GuideLinks, recently_changed
+from .start import GuideLinks, recently_changed
 
 if TYPE_CHECKING:
     from .preview import PageMemo
@@ -343,7 +343,9 @@ class Renderer:
         h = self.handbook
         partial = functools.partial
         specs = [
-            PageSpec("index.md", self.start_page, START_TEMPLATE),
+            # No edit button: the start page is generated from records and a maintainers' template,
+            # like the other overviews; editors change what it shows through the records.
+            PageSpec("index.md", self.start_page, None),
             PageSpec("kommunen/index.md", partial(self._render, "kommunen.md.j2", municipalities=h.municipalities),
                      None),
             PageSpec("massnahmen/index.md", self._measures_page, None),

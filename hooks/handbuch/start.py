@@ -17,7 +17,6 @@ from markdown.extensions.toc import slugify
 from .loader import Chapter, Handbook, Municipality
 
 RECENT = 5  # records the start page lists as recently updated
-START_TEMPLATE = Path(__file__).parent / "templates" / "start.md.j2"
 
 
 @dataclass(frozen=True)
