@@ -29,13 +29,8 @@ const JaNeinControl = createClass({
     }, CHOICES.map(([choice, label]) => h("option", { key: choice, value: choice }, label)));
   },
 });
-const JaNeinPreview = createClass({
-  render() {
-    const value = this.props.value;
-    return h("span", null, CHOICES.find(([choice]) => choice === String(value ?? ""))[1]);
-  },
-});
-CMS.registerWidget(settings.janein, JaNeinControl, JaNeinPreview);
+// No preview component: the editor runs without a preview pane (config: editor.preview false).
+CMS.registerWidget(settings.janein, JaNeinControl);
 
 // A new record's file name follows the project's rule; the format does not write it.
 CMS.registerEventListener({
