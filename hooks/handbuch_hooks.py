@@ -118,11 +118,12 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # The form editor needs a server to save to: the offline bundle has none.
     renderer = Renderer(handbook, changes, pdf=config.extra["pdf"], editor=not offline, offline_zip=offline_zip,
                         offline_build=offline, memo=state.memo if state else None)  # one per build
+    _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters])
+    config.extra["abkuerzungen"] = abbreviations(handbook)
     if state:  # what every page shows besides its own content: a change there rebuilds every page
-        _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters])
         state.memo.begin((handbook.vocabularies, changes is None, config.extra["pdf"]))
         # Synonyms go into the search entries of every page (on_post_build).
-        state.begin_files((handbook.vocabularies, repr(config.nav), info, abbreviations(handbook),
+        state.begin_files((handbook.vocabularies, repr(config.nav), info, config.extra["abkuerzungen"],
                            [(c.slug, c.meta) for c in handbook.chapters],
                            sorted((term, tuple(words)) for term, words in handbook.synonyms.items())))
     # `mkdocs build` renders the pages in a second process while MkDocs converts them (parallel.py).
@@ -149,11 +150,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             raise PluginError(f"Die erzeugte Seite „{page.src_uri}“ gibt es schon unter docs/; "
                               "bitte die Datei in docs/ umbenennen.")
         files.append(state.track(generated, page.markdown) if state else generated)  # type: ignore[union-attr]
-    _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters])
     # Footer links, resolved here so they follow use_directory_urls (offline: .html).
     config.extra["rechtliches"] = [(title, files.get_file_from_path(path).url) for title, path in LEGAL_PAGES
                                    if files.get_file_from_path(path) is not None]
-    config.extra["abkuerzungen"] = abbreviations(handbook)
     for uri, content in (dict.fromkeys(f"daten/{name}" for name in [*opendata.NAMES, "index.md"]) if forked
                          else daten()).items():
         generated = forked.later_file(config, uri) if forked else File.generated(config, uri, content=content)
