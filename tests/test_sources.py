@@ -115,6 +115,19 @@ def test_every_real_shipped_fact_is_sourced_and_every_source_supports_something(
         assert supported <= set(sourced_fields())
 
 
+
+def test_shipped_programme_data_has_at_least_25_municipalities_with_sourced_cohort_and_year():
+    """Issue 12's bar for the shipped content: cohort and year, each backed by a web source."""
+    dated = []
+    for m in load_handbook(CONTENT).municipalities:
+        programm = m.record.programm
+        if m.record.beispiel or not (programm and programm.staffel and programm.seit):
+            continue
+        for field in ("programm.staffel", "programm.seit"):
+            assert any(field in q.belegt and q.url for q in m.record.quellen), (m.slug, field)
+        dated.append(m.slug)
+    assert len(dated) >= 25, sorted(dated)
+
 def _footnotes(html: str) -> list[tuple[str, str, str]]:
     """(href, id, visible text) of every footnote reference."""
     return re.findall(r'<sup class="handbuch-beleg"[^>]*><a href="(#quelle-\d+)" id="([^"]+)">'
