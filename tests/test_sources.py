@@ -115,7 +115,6 @@ def test_every_real_shipped_fact_is_sourced_and_every_source_supports_something(
         assert supported <= set(sourced_fields())
 
 
-
 def test_shipped_programme_data_has_at_least_25_municipalities_with_sourced_cohort_and_year():
     """Issue 12's bar for the shipped content: cohort and year, each backed by a web source."""
     dated = []
@@ -127,6 +126,18 @@ def test_shipped_programme_data_has_at_least_25_municipalities_with_sourced_coho
             assert any(field in q.belegt and q.url for q in m.record.quellen), (m.slug, field)
         dated.append(m.slug)
     assert len(dated) >= 25, sorted(dated)
+
+
+def test_a_derived_cohort_names_the_source_of_the_municipality_and_of_the_cohorts():
+    """datenmodell.md: a cohort no source names is recorded only with the entry source and the cohort
+    sources, and the description says how it follows."""
+    derived = [m for m in load_handbook(CONTENT).municipalities
+               if m.record.beschreibung and "Die Förderstaffel ergibt sich" in m.record.beschreibung]
+    assert len(derived) >= 4
+    for m in derived:
+        assert m.record.programm.staffel is not None, m.slug
+        assert sum("programm.staffel" in q.belegt for q in m.record.quellen) >= 2, m.slug
+
 
 def _footnotes(html: str) -> list[tuple[str, str, str]]:
     """(href, id, visible text) of every footnote reference."""

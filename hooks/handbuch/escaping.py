@@ -38,9 +38,15 @@ def md(value: object) -> Markup:
     return Markup(str(escape(text)))
 
 
+# Characters Markdown acts on inside a table row before it sees inline HTML (cell breaks, code spans,
+# links, emphasis, backslash escapes), and the ones HTML needs escaped in an attribute.
+_ATTR_ACTIVE = re.compile(r"[\\`*_{}\[\]()#+!|<>&\"']")
+
+
 def md_attr(value: object) -> Markup:
-    """An HTML attribute value inside a Markdown table row: escaped, and "|" encoded so it cannot end the cell."""
-    return Markup(str(escape(str(value))).replace("|", "&#124;"))
+    """An HTML attribute value inside a Markdown table row: every character Markdown or HTML would act
+    on becomes a numeric reference, so the text arrives in the attribute exactly as written."""
+    return Markup(_ATTR_ACTIVE.sub(lambda m: f"&#{ord(m[0])};", str(value)))
 
 
 def md_url(value: object) -> Markup:
