@@ -34,7 +34,7 @@ log = logging.getLogger("mkdocs.hooks.handbuch")
 
 OVERVIEW = "kommunen/index.md"
 # Pages outside the nav and the overview they hang below (record pages, facet pages).
-ATTACHED = {"kommunen/": OVERVIEW, "themen/": "themen/index.md"}
+ATTACHED = {"kommunen/": OVERVIEW, "themen/": "themen/index.md", "programme/": "programme/index.md"}
 GUIDE_INDEX = "leitfaden/index.md"
 OFFLINE_ZIP_URI = "downloads/handbuch-offline.zip"
 LEGAL_PAGES = [("Barrierefreiheit", "barrierefreiheit.md"), ("Leichte Sprache", "leichte-sprache.md"),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .loader import Handbook
-from .model import field_info, value_at
+from .loader import Handbook, Municipality
+from .model import Teilnahme, answer_options, value_at
+from .programmes import Programme
 
 
 @dataclass(frozen=True)
@@ -37,14 +38,10 @@ class Figure:
 
 def options(handbook: Handbook, path: str) -> list[tuple[str, str]]:
     """(value, label) pairs a survey question can take, in display order."""
-    info = field_info(path)
-    if info is None:
+    found = answer_options(path, handbook.vocabularies)
+    if found is None:
         raise KeyError(path)
-    _, vocabularies = info
-    v = handbook.vocabularies
-    if vocabularies:
-        return [(slug, entry.label) for slug, entry in v.values(vocabularies[0]).items()]
-    return [("true", v.text("ja")), ("false", v.text("nein"))]
+    return found
 
 
 def answer_key(value: object) -> str:
@@ -104,23 +101,44 @@ def crosstab(handbook: Handbook, row_path: str, column_path: str) -> CrossTab:
 
 
 @dataclass(frozen=True)
+class Participant:
+    municipality: Municipality
+    entry: Teilnahme
+
+
+@dataclass(frozen=True)
 class ProgrammeOverview:
-    """The programme at a glance: recorded municipalities per cohort and per year of entry."""
+    """One programme at a glance: who takes part as the records say, by phase and by year of entry."""
 
-    cohorts: tuple[tuple[str, str, int], ...]  # (value, label, real municipalities recorded with it)
-    years: tuple[tuple[int, int], ...]  # (year of entry, real municipalities), ascending
-    recorded: int  # real municipalities recorded as taking part
-    total: int | None  # programme municipalities as the sources state it (content/ergebnisse.yml)
+    slug: str
+    programme: Programme
+    participants: tuple[Participant, ...]  # real records with teilnahme: true, by name
+    phases: tuple[tuple[str, str, int], ...]  # (phase, label, participants recorded with it)
+    years: tuple[tuple[int, int], ...]  # (year of entry, participants), ascending
+    counted: int  # participants as the programme counts them: a Verbund once
+    without_year: int
+
+    @property
+    def recorded(self) -> int:
+        return len(self.participants)
 
 
-def programme(handbook: Handbook) -> ProgrammeOverview:
-    taking_part = [m.record.programm for m in real_municipalities(handbook)
-                   if m.record.programm is not None and m.record.programm.teilnahme]
-    cohorts = tuple((value, label, sum(1 for p in taking_part if answer_key(p.staffel) == value))
-                    for value, label in options(handbook, "programm.staffel"))
+def programme(handbook: Handbook, slug: str) -> ProgrammeOverview:
+    definition = handbook.vocabularies.programme[slug]
+    participants = tuple(Participant(m, entry) for m in real_municipalities(handbook)
+                         if (entry := m.record.entry(slug)) is not None and entry.teilnahme)
+    phases = tuple((key, phase.label, sum(1 for p in participants if p.entry.phase == key))
+                   for key, phase in definition.phasen.items())
     years: dict[int, int] = {}
-    for p in taking_part:
-        if p.seit is not None:
-            years[p.seit] = years.get(p.seit, 0) + 1
-    total = handbook.published.programme.kommunen if handbook.published.programme else None
-    return ProgrammeOverview(cohorts, tuple(sorted(years.items())), len(taking_part), total)
+    for p in participants:
+        if p.entry.seit is not None:
+            years[p.entry.seit] = years.get(p.entry.seit, 0) + 1
+    counted = len({p.entry.verbund or p.municipality.slug for p in participants})
+    without_year = sum(1 for p in participants if p.entry.seit is None)
+    return ProgrammeOverview(slug, definition, participants, phases, tuple(sorted(years.items())), counted,
+                             without_year)
+
+
+def programmes(handbook: Handbook) -> tuple[ProgrammeOverview, ...]:
+    """Every programme of content/programme.yml, in file order."""
+    return tuple(programme(handbook, slug) for slug in handbook.vocabularies.programme)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from .model import TEXT_PATTERN, Kommune, base_type, field_info, nested_model, sourced_fields
+from .model import TEXT_PATTERN, Kommune, base_type, field_info, nested_model, source_paths
 from .problems import ContentError, Problem
 from .vocabularies import Vocabularies
 
@@ -90,8 +90,9 @@ def _widget(path: str, annotation: Any, vocabularies: Vocabularies) -> dict[str,
     inner = nested_model(annotation)
     if inner is not None:
         fields = form_fields(inner, path + ".", vocabularies)
-        if kind is list:  # quellen, massnahmen: each entry is summarised by its title
-            return {"widget": "list", "fields": fields, "collapsed": True, "summary": "{{fields.titel}}",
+        if kind is list:  # quellen, massnahmen, programme: each entry is summarised by its first field
+            return {"widget": "list", "fields": fields, "collapsed": True,
+                    "summary": "{{fields.%s}}" % next(iter(inner.model_fields)),
                     "label_singular": vocabularies.field_label(path).removesuffix("n")}  # "Maßnahme hinzufügen"
         return {"widget": "object", "fields": fields}  # groups stay open: all questions in view
     if kind is dict and len(vocabs) == 2:  # schnittstellen: one select per entry of the key vocabulary
@@ -104,7 +105,12 @@ def _widget(path: str, annotation: Any, vocabularies: Vocabularies) -> dict[str,
                 **({"multiple": True} if kind is list else {})}
     if path.endswith(".belegt"):  # the fields a source supports: paths of the record
         return {"widget": "select", "multiple": True,
-                "options": [{"label": f"{vocabularies.field_label(p)} ({p})", "value": p} for p in sourced_fields()]}
+                "options": [{"label": f"{vocabularies.field_label(p)} ({p})", "value": p}
+                            for p in source_paths(vocabularies)]}
+    if path == "programme.phase":  # the phases of every programme; the loader checks they match the entry's
+        return {"widget": "select", "options": [
+            {"label": f"{programme.kurz}: {phase.label}", "value": slug}
+            for programme in vocabularies.programme.values() for slug, phase in programme.phasen.items()]}
     if _is_publication_date(annotation):
         # A day or only a year: text, written back as a number when it is a year (format.js).
         return {"widget": "string", "pattern": _PUBLICATION_PATTERN, "jahr_als_zahl": True}

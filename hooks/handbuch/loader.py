@@ -17,12 +17,13 @@ from pydantic_core import PydanticCustomError
 
 from .markers import Marker, find_markers
 from .messages import problems_at, problems_from_validation
-from .model import TEXT_PATTERN, Kommune, base_type, field_info, field_paths
+from .model import TEXT_PATTERN, Kommune, answer_options, base_type, field_info, field_paths
+from .programmes import load_programmes, participation_problems
 from .published import EMPTY, Published, load_published
 from .problems import ContentError, Problem, did_you_mean, display_path
 from .slugs import SLUG_PATTERN, slugify
 from .synonyms import load_synonyms
-from .vocabularies import REQUIRED_TEXTS, Vocabularies
+from .vocabularies import PROGRAMMES, REQUIRED_TEXTS, Vocabularies
 from .yamlsafe import Document, Position, YamlProblem, load_document
 
 if TYPE_CHECKING:
@@ -196,24 +197,24 @@ def load_vocabularies(root: Path, problems: list[Problem]) -> Vocabularies | Non
         problems.append(Problem(file, position.line, position.column, "texte",
                                 f"es fehlen die Texte: {', '.join(missing)}."))
         return None
+    if PROGRAMMES in vocabularies.lists:
+        position = document.position((PROGRAMMES,))
+        problems.append(Problem(file, position.line, position.column, PROGRAMMES, "die Programme stehen in "
+                                "content/programme.yml, nicht in vocabularies.yml; bitte diesen Abschnitt entfernen."))
+    # Records name programmes like vocabulary values, and questions may ask for a programme's phase.
+    count = len(problems)
+    vocabularies = vocabularies.with_programmes(load_programmes(root, problems))
+    if len(problems) > count:
+        return None
     for path in vocabularies.kennzahlen:
         info = field_info(path)
         scalar = info is not None and not path.startswith("massnahmen.") and base_type(info[0]) in (str, int, bool)
-        if not scalar or not (info[1] or base_type(info[0]) is bool):
+        if not scalar or answer_options(path, vocabularies) is None:
             position = document.position(("kennzahlen", path))
             problems.append(Problem(file, position.line, position.column, f"kennzahlen.{path}",
                                     "keine auswertbare Frage: erlaubt sind Felder einer Kommune mit genau einem "
                                     "Wert, ja/nein oder aus einem Vokabular, z. B. netzwerk.stufe."))
             return None
-    for path in field_paths():
-        info = field_info(path)
-        if info and base_type(info[0]) is int:  # e.g. staffeln: its slugs are the numbers themselves
-            for slug in vocabularies.values(info[1][0]) if info[1] else ():
-                if not slug.isdigit() or str(int(slug)) != slug:
-                    position = document.position((info[1][0], slug))
-                    problems.append(Problem(file, position.line, position.column, f"{info[1][0]}.{slug}",
-                                            f"„{slug}“ muss eine ganze Zahl ohne führende Null sein, "
-                                            f"weil das Feld „{path}“ Zahlen enthält."))
     for path in vocabularies.felder:
         if field_info(path) is None:
             position = document.position(("felder", path))
@@ -221,7 +222,7 @@ def load_vocabularies(root: Path, problems: list[Problem]) -> Vocabularies | Non
                                     "dieses Feld gibt es im Datenmodell nicht."))
     for name, info in ((n, field_info(n)) for n in field_paths()):
         for vocabulary in info[1] if info else []:
-            if not vocabularies.values(vocabulary):
+            if not vocabularies.values(vocabulary) and vocabulary != PROGRAMMES:
                 problems.append(Problem(file, 1, 1, None, f"das Vokabular „{vocabulary}“ (für Feld „{name}“) fehlt."))
         if name not in vocabularies.felder:
             problems.append(Problem(file, 1, 1, None, f"die Beschriftung für Feld „{name}“ fehlt unter „felder“."))
@@ -262,7 +263,7 @@ def parse_record(raw: bytes, file: str, vocabularies: Vocabularies,
     if record is None:
         return None
     assert isinstance(record, Kommune)
-    own = record.consistency_problems()
+    own = record.consistency_problems() + participation_problems(record, vocabularies.programme)
     if own:
         problems.extend(problems_at(document, file, own))
         return None

@@ -6,10 +6,10 @@ Syntax (one line of its own, an HTML comment so other Markdown viewers hide it):
     <!-- handbuch: massnahmen handlungsfeld=fruehe-hilfen lebensphase=kita -->
     <!-- handbuch: kennzahl frage=netzwerk.stufe -->
     <!-- handbuch: abbildung name=planungszyklus -->
-    <!-- handbuch: programm -->
+    <!-- handbuch: programm name=lvr-teilhabe -->
 
 Filters combine with AND; `abbildung` draws an illustration of content/abbildungen.yml;
-`programm` shows the programme at a glance (cohorts, years, municipalities recorded).
+`programm` shows a programme at a glance (phases, years, Jugendämter recorded).
 Every block, filter and value is checked when the content is loaded, so a typo fails
 `make validate` with file and line.
 """
@@ -33,6 +33,9 @@ _CODE_SPAN = re.compile(r"`+[^`]*`+")  # quoting the syntax in `code` is fine
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 YES_NO = "ja-nein"  # pseudo vocabulary for yes/no filters
 ILLUSTRATIONS = "abbildungen"  # pseudo vocabulary: the figure names of content/abbildungen.yml
+PROGRAMMES = "programme"  # the programme short names of content/programme.yml
+LVR = "lvr-teilhabe"
+LVR_PHASES = "phasen:" + LVR  # pseudo vocabulary: the cohorts of the LVR programme
 
 
 @dataclass(frozen=True)
@@ -50,14 +53,20 @@ def _yes_no(value: bool | None) -> tuple[str, ...]:
     return () if value is None else ("ja" if value else "nein",)
 
 
+def _lvr(record: "Kommune", fact: str) -> object:
+    entry = record.entry(LVR)
+    return getattr(entry, fact) if entry is not None else None
+
+
 MUNICIPALITY_FILTERS: dict[str, Filter] = {
     "netzwerkstufe": Filter("netzwerkstufen", "netzwerk.stufe", lambda k: _one(k.netzwerk and k.netzwerk.stufe)),
-    "staffel": Filter("staffeln", "programm.staffel", lambda k: _one(k.programm and k.programm.staffel)),
+    "programm": Filter(PROGRAMMES, "programme", lambda k: {e.programm for e in k.programme or () if e.teilnahme}),
+    "staffel": Filter(LVR_PHASES, f"programme.{LVR}.phase", lambda k: _one(_lvr(k, "phase"))),
     "art": Filter("arten", "art", lambda k: _one(k.art)),
     "verortung": Filter("verortungen", "koordination.verortung", lambda k: _one(k.koordination and k.koordination.verortung)),
     "ausbaustand": Filter("ausbaustaende", "praeventionskette.ausbaustand", lambda k: _one(k.praeventionskette and k.praeventionskette.ausbaustand)),
     "handlungsfeld": Filter("handlungsfelder", "massnahmen.handlungsfeld", lambda k: {m.handlungsfeld for m in k.massnahmen}),
-    "monitoring": Filter(YES_NO, "programm.monitoring_projekt", lambda k: _yes_no(k.programm and k.programm.monitoring_projekt)),
+    "monitoring": Filter(YES_NO, f"programme.{LVR}.monitoring_projekt", lambda k: _yes_no(_lvr(k, "monitoring_projekt"))),
     "steuerungsgruppe": Filter(YES_NO, "steuerungsgruppe.vorhanden", lambda k: _yes_no(k.steuerungsgruppe and k.steuerungsgruppe.vorhanden)),
 }
 
@@ -73,7 +82,7 @@ BLOCKS: dict[str, tuple[dict[str, Filter], tuple[str, ...]]] = {
     "massnahmen": (MEASURE_FILTERS, ()),
     "kennzahl": ({"frage": Filter("kennzahlen", "", lambda _: ())}, ("frage",)),
     "abbildung": ({"name": Filter(ILLUSTRATIONS, "", lambda _: ())}, ("name",)),
-    "programm": ({}, ()),
+    "programm": ({"name": Filter(PROGRAMMES, "", lambda _: ())}, ("name",)),
 }
 
 
@@ -97,7 +106,12 @@ class Marker:
         out = []
         for name, value in self.filters:
             spec = specs[name]
-            shown = vocabularies.text(value) if spec.vocabulary == YES_NO else vocabularies.label(spec.vocabulary, value)
+            if spec.vocabulary == YES_NO:
+                shown = vocabularies.text(value)
+            elif spec.vocabulary.startswith("phasen:"):
+                shown = vocabularies.programme[spec.vocabulary.split(":", 1)[1]].phasen[value].label
+            else:
+                shown = vocabularies.label(spec.vocabulary, value)
             out.append((vocabularies.field_label(spec.field), shown))
         return out
 
@@ -110,6 +124,9 @@ def _allowed(vocabulary: str, vocabularies: "Vocabularies", illustrations: tuple
         return None if illustrations is None else list(illustrations)
     if vocabulary == "kennzahlen":
         return list(vocabularies.kennzahlen)
+    if vocabulary.startswith("phasen:"):
+        programme = vocabularies.programme.get(vocabulary.split(":", 1)[1])
+        return list(programme.phasen) if programme else []
     return list(vocabularies.values(vocabulary))
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .model import TEXT_PATTERN, Loc, model_at
+from .model import TEXT_PATTERN, V2_RENAMED, Loc, model_at
 from .problems import Problem, allowed_list, did_you_mean
 from .slugs import dotted_path
 from .yamlsafe import TYPE_NAMES, Document
@@ -40,6 +40,9 @@ def _message(error: dict[str, Any], model: type[BaseModel], source: str | None) 
     if kind == "missing":
         return "Pflichtfeld fehlt."
     if kind == "extra_forbidden":
+        renamed = V2_RENAMED.get(tuple(p for p in loc if not isinstance(p, int)))
+        if renamed and model.__name__ == "Kommune":
+            return renamed
         owner = model_at(model, loc[:-1])
         allowed = list(owner.model_fields) if owner else []
         return (f"unbekanntes Feld; erlaubt sind hier: {allowed_list(allowed, 20)}."

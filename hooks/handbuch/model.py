@@ -1,8 +1,11 @@
-"""Data model v2 of a municipality record (DESIGN.md), the public contract editors write.
+"""Data model v3 of a municipality record (DESIGN.md), the public contract editors write.
 
-v2 (2026-12) adds fact-level sources: each entry of ``quellen`` names its publisher and date
+v2 (2026-12) added fact-level sources: each entry of ``quellen`` names its publisher and date
 and lists in ``belegt`` the fields it supports; in a real record every field with a value
-must be supported by at least one source (docs/entwicklung/datenmodell.md).
+must be supported by at least one source. v3 (2026-12) lets a record take part in any number
+of programmes (``programme:``, a list); the programmes themselves are defined in
+content/programme.yml, and a source supports a programme fact by the programme's short name,
+e.g. ``programme.kinderstark.seit`` (docs/entwicklung/datenmodell.md).
 
 One pydantic model serves validation, the JSON Schema for editors and the
 contributor guide. Vocabulary-valued fields name their vocabulary; the allowed
@@ -84,12 +87,6 @@ def _unique(values: list[Any]) -> list[Any]:
 def VocabList(name: str) -> Any:
     """Slugs from the vocabulary ``name``, each at most once."""
     return Annotated[list[Vocab(name)], AfterValidator(_unique), Field(json_schema_extra={"uniqueItems": True})]
-
-
-def VocabNumber(name: str) -> Any:
-    """A whole number whose allowed values are the keys of vocabulary ``name``."""
-    return Annotated[int, BeforeValidator(_integral), AfterValidator(_vocabulary_check(name)),
-                     Field(json_schema_extra={VOCABULARY_KEY: name})]
 
 
 # Markdown fields may link to the web, nothing else. Written so that Python and the JSON
@@ -176,26 +173,78 @@ UNSOURCED = ("name", "beispiel", "stand", "quellen")
 
 @functools.lru_cache(maxsize=1)
 def sourced_fields() -> tuple[str, ...]:
-    """Every path a source's ``belegt`` may name, in model order (leaf fields, and ``massnahmen``)."""
+    """Every fixed path a source's ``belegt`` may name, in model order (leaf fields, and ``massnahmen``).
+
+    Programme facts are named by programme (``programme.kinderstark.seit``): see programme_facts."""
     found = []
     for path in field_paths():
         top = path.split(".", 1)[0]
-        if top in UNSOURCED or path.startswith("massnahmen."):
+        if top in UNSOURCED or path.startswith(("massnahmen.", "programme")):
             continue
         info = Kommune.model_fields.get(path)
         if info is not None and nested_model(info.annotation) is not None and path != "massnahmen":
-            continue  # a group (programm, kontakt, ...): its fields are named one by one
+            continue  # a group (koordination, kontakt, ...): its fields are named one by one
         found.append(path)
     return tuple(found)
 
 
+# The facts of a programme entry a source supports; the programme's short name is the entry's key.
+PROGRAMME_FACTS = ("teilnahme", "phase", "seit", "bis", "verbund", "monitoring_projekt")
+_PROGRAMME_PATH = re.compile(r"^programme\.([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z_]+)$")
+# v2 paths and keys, and what they are called now (messages name the new key).
+V2_RENAMED = {
+    ("programm",): "unbekanntes Feld: seit Datenmodell 3 heißt es „programme“, eine Liste mit einem Eintrag je "
+                   "Programm („- programm: lvr-teilhabe“, darunter teilnahme, phase, seit). „make migrate“ stellt "
+                   "alte Datensätze um; siehe docs/entwicklung/datenmodell.md.",
+    ("programme", "staffel"): "unbekanntes Feld: seit Datenmodell 3 heißt es „phase“, z. B. „phase: staffel-2“ "
+                              "im Eintrag „programm: lvr-teilhabe“.",
+}
+
+
+def programme_path(path: str) -> tuple[str, str] | None:
+    """(programme, fact) of a path like programme.kinderstark.seit; None for any other path."""
+    match = _PROGRAMME_PATH.match(path)
+    return (match.group(1), match.group(2)) if match and match.group(2) in PROGRAMME_FACTS else None
+
+
+def static_path(path: str) -> str:
+    """The model's own path of a fact: programme.kinderstark.seit -> programme.seit."""
+    found = programme_path(path)
+    return f"programme.{found[1]}" if found else path
+
+
+def source_paths(vocabularies: Vocabularies) -> list[str]:
+    """Every path a source may support in some record: the fixed ones and each programme's facts
+    (for the editors' JSON Schema and the form editor's choice list)."""
+    return [*sourced_fields(), *(f"programme.{slug}.{fact}" for slug in vocabularies.programme
+                                 for fact in PROGRAMME_FACTS)]
+
+
+def fact_paths(record: "Kommune") -> list[str]:
+    """The paths a source of this record may support: the fixed ones, and one per programme fact."""
+    paths = list(sourced_fields())
+    for entry in record.programme or ():
+        paths.extend(f"programme.{entry.programm}.{fact}" for fact in PROGRAMME_FACTS)
+    return paths
+
+
 def _known_field(path: str) -> str:
     allowed = sourced_fields()
-    if path not in allowed:
-        raise PydanticCustomError("feld", "„{path}“ ist kein Feld, das eine Quelle belegen kann; erlaubt sind "
-                                  "Feldpfade wie programm.staffel oder massnahmen.{hint}",
-                                  {"path": path, "hint": did_you_mean(path, allowed)})
-    return path
+    if path in allowed or programme_path(path):
+        return path
+    if path.startswith("programm.") or path.startswith("programme.") and path.count(".") != 2:
+        fact = path.rsplit(".", 1)[-1].replace("staffel", "phase")
+        raise PydanticCustomError("feld", "„{path}“ gibt es seit Datenmodell 3 nicht mehr: Programmangaben werden "
+                                  "mit dem Kurznamen des Programms belegt, z. B. programme.lvr-teilhabe.{fact}.",
+                                  {"path": path, "fact": fact if fact in PROGRAMME_FACTS else "seit"})
+    if path.startswith("programme."):
+        raise PydanticCustomError("feld", "„{path}“ ist keine Programmangabe; erlaubt sind programme.<programm>."
+                                  "<angabe> mit den Angaben {facts}.{hint}",
+                                  {"path": path, "facts": ", ".join(PROGRAMME_FACTS),
+                                   "hint": did_you_mean(path.rsplit(".", 1)[-1], PROGRAMME_FACTS)})
+    raise PydanticCustomError("feld", "„{path}“ ist kein Feld, das eine Quelle belegen kann; erlaubt sind "
+                              "Feldpfade wie programme.kinderstark.seit, jugendamt oder massnahmen.{hint}",
+                              {"path": path, "hint": did_you_mean(path, allowed)})
 
 
 FieldPath = Annotated[str, AfterValidator(_known_field), Field(json_schema_extra={FIELD_PATH_KEY: True})]
@@ -210,11 +259,20 @@ class Quelle(Record):
     belegt: Annotated[list[FieldPath], AfterValidator(_unique), Field(json_schema_extra={"uniqueItems": True})] | None = None
 
 
-class Programm(Record):
-    teilnahme: bool | None = None
-    staffel: VocabNumber("staffeln") | None = None  # type: ignore[valid-type]
+# Fields of a programme entry that only some programmes have (content/programme.yml, `zusatzfelder`).
+PARTICIPATION_EXTRAS = ("monitoring_projekt",)
+
+
+class Teilnahme(Record):
+    """One programme a record takes part in (or, with ``teilnahme: false``, did not)."""
+
+    programm: Vocab("programme")  # type: ignore[valid-type]
+    teilnahme: bool | None = None  # None: not known (e.g. a record of the LVR Monitoring project only)
+    phase: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")] | None = None
     seit: Year | None = None
-    monitoring_projekt: bool | None = None
+    bis: Year | None = None
+    verbund: Text | None = None  # the group a programme counts as one participant ("Kommunen im Kreis Unna")
+    monitoring_projekt: bool | None = None  # LVR "Teilhabe ermöglichen": practice project "Monitoring"
 
 
 class Koordination(Record):
@@ -275,9 +333,9 @@ CROSS_FIELD_SCHEMA: list[dict[str, Any]] = [
     {"properties": {"steuerungsgruppe": {
         "if": {"type": "object", "properties": {"vorhanden": {"const": False}}, "required": ["vorhanden"]},
         "then": {"properties": {"bewertung": {"type": "null"}}}}}},
-    {"properties": {"programm": {
+    {"properties": {"programme": {"items": {
         "if": {"type": "object", "properties": {"teilnahme": {"const": False}}, "required": ["teilnahme"]},
-        "then": {"properties": {"staffel": {"type": "null"}}}}}},
+        "then": {"properties": {"phase": {"type": "null"}, "seit": {"type": "null"}}}}}}},
 ]
 
 
@@ -292,7 +350,7 @@ class Kommune(Record):
     beispiel: bool = False
     stand: Date | None = None
     quellen: list[Quelle] | None = None
-    programm: Programm | None = None
+    programme: list[Teilnahme] | None = None
     koordination: Koordination | None = None
     steuerungsgruppe: Steuerungsgruppe | None = None
     netzwerk: Netzwerk | None = None
@@ -329,9 +387,24 @@ class Kommune(Record):
         if self.steuerungsgruppe and self.steuerungsgruppe.vorhanden is False and self.steuerungsgruppe.bewertung:
             found.append((("steuerungsgruppe", "bewertung"),
                            "eine Bewertung passt nicht zu „vorhanden: false“."))
-        if self.programm and self.programm.teilnahme is False and self.programm.staffel is not None:
-            found.append((("programm", "staffel"), "eine Förderstaffel passt nicht zu „teilnahme: false“."))
+        for index, entry in enumerate(self.programme or ()):
+            for field in ("phase", "seit"):
+                if entry.teilnahme is False and getattr(entry, field) is not None:
+                    found.append((("programme", index, field), f"„{field}“ passt nicht zu „teilnahme: false“."))
         return found + self.source_problems()
+
+    def loc_of(self, path: str) -> Loc:
+        """Where a fact path is written: programme.kekiz.seit -> ("programme", <its index>, "seit")."""
+        found = programme_path(path)
+        if found:
+            for index, entry in enumerate(self.programme or ()):
+                if entry.programm == found[0]:
+                    return ("programme", index, found[1])
+            return ("programme",)
+        return tuple(path.split("."))
+
+    def entry(self, programme: str) -> "Teilnahme | None":
+        return next((e for e in self.programme or () if e.programm == programme), None)
 
     def source_problems(self) -> list[tuple[Loc, str]]:
         """Fact-level sources: no source twice, no source for an empty field, no real fact without a source."""
@@ -352,9 +425,9 @@ class Kommune(Record):
         if self.beispiel:
             return found
         supported = {path for quelle in self.quellen or () for path in quelle.belegt or ()}
-        for path in sourced_fields():
+        for path in fact_paths(self):
             if path not in supported and has_value(value_at(self, path)):
-                found.append((tuple(path.split(".")),
+                found.append((self.loc_of(path),
                                f"keine Quelle belegt diese Angabe. Bitte bei der Quelle, aus der sie stammt, unter "
                                f"„belegt“ ergänzen (z. B. belegt: [{path}]) oder die Angabe entfernen."))
         return found
@@ -404,6 +477,7 @@ def owner_model(path: str) -> type[BaseModel] | None:
 @functools.lru_cache(maxsize=None)  # a pure function of the path, asked for every value shown
 def field_info(path: str) -> tuple[Any, tuple[str, ...]] | None:
     """(annotation, vocabularies it uses, in order) of a dotted field path of a record."""
+    path = static_path(path)
     owner = owner_model(path)
     if owner is None:
         return None
@@ -412,6 +486,25 @@ def field_info(path: str) -> tuple[Any, tuple[str, ...]] | None:
     if not found and isinstance(info.json_schema_extra, dict) and VOCABULARY_KEY in info.json_schema_extra:
         found = [str(info.json_schema_extra[VOCABULARY_KEY])]  # pydantic unwraps Annotated on required fields
     return info.annotation, tuple(found)
+
+
+def answer_options(path: str, vocabularies: Vocabularies) -> list[tuple[str, str]] | None:
+    """(answer key, label) pairs a question can take, in display order; None if it is no question.
+
+    Vocabulary fields take their vocabulary, yes/no fields "true"/"false", and a programme's
+    phase the phases of that programme (content/programme.yml)."""
+    found = programme_path(path)
+    if found is not None and found[1] == "phase":
+        programme = vocabularies.programme.get(found[0])
+        return [(slug, phase.label) for slug, phase in programme.phasen.items()] if programme else None
+    info = field_info(path)
+    if info is None:
+        return None
+    if info[1]:
+        return [(slug, entry.label) for slug, entry in vocabularies.values(info[1][0]).items()]
+    if base_type(info[0]) is bool:
+        return [("true", vocabularies.text("ja")), ("false", vocabularies.text("nein"))]
+    return None
 
 
 def _vocabularies_of(annotation: Any) -> list[str]:
@@ -426,7 +519,11 @@ def _vocabularies_of(annotation: Any) -> list[str]:
 
 
 def value_at(record: BaseModel, path: str) -> Any:
-    """The value at a dotted path; None where any step is missing."""
+    """The value at a dotted path; None where any step is missing (programme facts by programme)."""
+    found = programme_path(path)
+    if found is not None:
+        entry = record.entry(found[0]) if isinstance(record, Kommune) else None
+        return getattr(entry, found[1]) if entry is not None else None
     value: Any = record
     for part in path.split("."):
         value = getattr(value, part, None)

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import aggregates
 from .loader import Handbook, Municipality
-from .model import Kommune, Massnahme, Quelle, field_paths, value_at
+from .model import PARTICIPATION_EXTRAS, PROGRAMME_FACTS, Kommune, Massnahme, Quelle, field_paths, value_at
 from .provenance import BuildInfo
 from .present import Presenter
 
@@ -27,8 +27,8 @@ FILES = {
     "kennzahlen.json": "application/json",
 }
 LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
-_RECORD_COLUMNS = [p for p in field_paths() if not p.startswith(("massnahmen", "quellen")) and p not in (
-    "programm", "koordination", "steuerungsgruppe", "netzwerk", "praeventionskette", "kontakt")]
+_RECORD_COLUMNS = [p for p in field_paths() if not p.startswith(("massnahmen", "quellen", "programme")) and p not in (
+    "koordination", "steuerungsgruppe", "netzwerk", "praeventionskette", "kontakt")]
 _MEASURE_COLUMNS = [f"massnahmen.{name}" for name in Massnahme.model_fields]
 
 
@@ -73,12 +73,16 @@ def figures_json(handbook: Handbook, info: BuildInfo | None) -> bytes:
                 "zusammenfassungen": [{"bezeichnung": z.label, "anzahl": z.count, "anteil_prozent": z.percent}
                                       for z in f.summaries]}
                for f in aggregates.figures(handbook)]
-    programme = handbook.published.programme
+    programmes = [{"kurzname": o.slug, **o.programme.model_dump(mode="json"),
+                   "im_handbuch_erfasst": o.counted, "jugendaemter_erfasst": o.recorded,
+                   "nach_jahr": [{"jahr": year, "anzahl": count} for year, count in o.years],
+                   "nach_phase": [{"phase": key, "anzahl": count} for key, _, count in o.phases]}
+                  for o in aggregates.programmes(handbook)]
     data = {**_meta(info),
             "hinweis": "„veroeffentlicht“: Zahlen, wie die genannte Quelle sie nennt (ISS-Befragung 2016 u. a.). "
                        "Alle übrigen Zahlen sind aus den Datensätzen gezählt: nur echte Kommunen; erfundene "
                        "Beispiel-Datensätze zählen nicht mit.",
-            "programm": programme.model_dump(mode="json") if programme else None,
+            "programme": programmes,
             "kennzahlen": figures}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -91,16 +95,25 @@ def _csv(header: list[str], rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def programme_columns(handbook: Handbook) -> list[str]:
+    """One column per programme and fact it can have: programme.kinderstark.seit, ..."""
+    return [f"programme.{slug}.{fact}" for slug, programme in handbook.vocabularies.programme.items()
+            for fact in PROGRAMME_FACTS
+            if (fact not in PARTICIPATION_EXTRAS or fact in programme.zusatzfelder)
+            and (fact != "phase" or programme.phasen)]
+
+
 def records_csv(handbook: Handbook, per_record: PerRecord = _each) -> bytes:
     present = Presenter(handbook.vocabularies)
     v = handbook.vocabularies
-    header = ["Kurzname", *[v.field_label(p) for p in _RECORD_COLUMNS], v.field_label("quellen"),
+    columns = [*_RECORD_COLUMNS, *programme_columns(handbook)]
+    header = ["Kurzname", *[v.field_label(p) for p in columns], v.field_label("quellen"),
               v.field_label("massnahmen")]
 
     def row(m: Municipality) -> list[str]:
         record: Kommune = m.record
         values = [present.kreis(record) if p == "kreis" else _plain(present.value(p, value_at(record, p)))
-                  for p in _RECORD_COLUMNS]
+                  for p in columns]
         sources = " | ".join(_source(present, q) for q in record.quellen or [])
         return [m.slug, *values, sources, str(len(record.massnahmen))]
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from .loader import Handbook, Municipality
-from .model import Kommune, Massnahme, Quelle, field_info, nested_model
+from .model import Kommune, Massnahme, Quelle, Teilnahme, field_info, nested_model
 from .slugs import slugify
 from .vocabularies import Vocabularies
 
 # Fields the municipality page shows in sections of their own, not in the fact table.
-_OWN_SECTIONS = {"name", "beispiel", "stand", "quellen", "kontakt", "beschreibung", "massnahmen"}
+_OWN_SECTIONS = {"name", "beispiel", "stand", "quellen", "kontakt", "beschreibung", "massnahmen", "programme"}
 
 
 def measure_anchors(record: Kommune) -> list[str]:
@@ -120,6 +120,26 @@ class Presenter:
             empty = all(value == self.v.text("keine_angabe") for _, value, _ in rows)
             sections.append(FactSection(self.v.field_label(name), rows, empty))
         return sections
+
+    def timeline(self, record: Kommune) -> list[tuple[Teilnahme, Any, list[tuple[str, str, str]]]]:
+        """The record's programmes, oldest entry first (unknown years last): (entry, its programme,
+        its facts as (label, value, path for footnotes))."""
+        rows = []
+        for entry in sorted(record.programme or (), key=lambda e: (e.seit is None, e.seit or 0, e.programm)):
+            programme = self.v.programme.get(entry.programm)
+            facts = []
+            for fact in ("teilnahme", "phase", "seit", "bis", "verbund", "monitoring_projekt"):
+                value = getattr(entry, fact)
+                if value is None:
+                    continue
+                path = f"programme.{entry.programm}.{fact}"
+                shown = programme.phasen[value].label if fact == "phase" and programme and value in programme.phasen \
+                    else self.value(path, value)
+                label = (programme.phasen_bezeichnung or self.v.field_label("programme.phase")) \
+                    if fact == "phase" and programme else self.v.field_label(f"programme.{fact}")
+                facts.append((label, shown, path))
+            rows.append((entry, programme, facts))
+        return rows
 
     def measure_rows(self, measure: Massnahme) -> list[tuple[str, str, str]]:
         # The measures are supported as one list (footnote at the heading), not field by field.

@@ -1,7 +1,8 @@
 """Published figures (content/ergebnisse.yml): what a source states, never computed here.
 
-The ISS survey 2016 as the LVR report quotes it, and the programme's sourced figures (how many
-municipalities took part). Each figure keeps its wording and where it stands in the source, so a
+The ISS survey 2016 as the LVR report quotes it (the programmes' own figures, such as how many
+Jugendämter took part, are in content/programme.yml). Each figure keeps its wording and where it
+stands in the source, so a
 reader can find it there. Checked on loading: the model (strict), then the rules that need the
 vocabularies (question keys, answers, summaries, sources), each with file and line.
 """
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from pydantic_core import PydanticCustomError
 
 from .messages import problems_at, problems_from_validation
-from .model import TEXT_PATTERN, Loc, field_info
+from .model import TEXT_PATTERN, Loc, answer_options
 from .problems import Problem, allowed_list, did_you_mean, display_path
 from .slugs import SLUG_PATTERN
 from .vocabularies import Vocabularies
@@ -42,17 +43,6 @@ class Source(_Strict):
     url: _Url | None = None
     kurz: Annotated[str, StringConstraints(pattern=TEXT_PATTERN, max_length=60)]  # "ISS 2016", after a figure
     basis_bezeichnung: Annotated[str, StringConstraints(pattern=TEXT_PATTERN, max_length=60)] = "Kommunen"
-
-
-class Evidence(_Strict):
-    quelle: _Slug
-    fundstelle: _Text
-    wortlaut: _Long
-
-
-class Programme(_Strict):
-    kommunen: Annotated[int, Field(ge=1, le=10_000)]  # municipalities in the programme, as sources state it
-    belege: Annotated[list[Evidence], Field(min_length=1)]
 
 
 class Finding(_Strict):
@@ -107,7 +97,6 @@ class Finding(_Strict):
 
 class PublishedFile(_Strict):
     quellen: Annotated[dict[_Slug, Source], Field(min_length=1)]
-    programm: Programme | None = None
     ergebnisse: dict[str, list[Finding]] = Field(default_factory=dict)
 
 
@@ -151,7 +140,6 @@ class Result:
 @dataclass(frozen=True)
 class Published:
     sources: dict[str, Source]
-    programme: Programme | None
     results: dict[str, tuple[Result, ...]]  # question key -> its published results, in file order
     path: Path | None = None
 
@@ -164,10 +152,10 @@ class Published:
 
 def answers_of(key: str, vocabularies: Vocabularies) -> dict[str, str]:
     """Slug as editors write it -> the answer key aggregates use ('ja' -> 'true' for yes/no questions)."""
-    info = field_info(key)
-    if info and info[1]:
-        return {slug: slug for slug in vocabularies.values(info[1][0])}
-    return {"ja": "true", "nein": "false"}
+    options = answer_options(key, vocabularies) or []
+    if [value for value, _ in options] == ["true", "false"]:
+        return {"ja": "true", "nein": "false"}
+    return {value: value for value, _ in options}
 
 
 def summary_problems(vocabularies: Vocabularies, root: Path) -> list[Problem]:
@@ -196,8 +184,6 @@ def _cross_problems(data: PublishedFile, vocabularies: Vocabularies) -> list[tup
             located.append((loc, f"unbekannte Quelle „{name}“; erlaubt (unter „quellen“): "
                                  f"{allowed_list(sources)}.{did_you_mean(name, sources)}"))
 
-    for index, evidence in enumerate(data.programm.belege if data.programm else ()):
-        check_source(("programm", "belege", index, "quelle"), evidence.quelle)
     questions = list(vocabularies.kennzahlen)
     for key, findings in data.ergebnisse.items():
         if key not in vocabularies.kennzahlen:
@@ -225,13 +211,14 @@ def _resolve(data: PublishedFile, vocabularies: Vocabularies) -> dict[str, tuple
     results = {}
     for key, findings in data.ergebnisse.items():
         question = vocabularies.kennzahlen[key]
-        info = field_info(key)
+        labels = dict(answer_options(key, vocabularies) or [])
+        yes_no = list(labels) == ["true", "false"]
         out = []
         for finding in findings:
             if finding.zusammenfassung:
                 label: str | None = question.zusammenfassungen[finding.zusammenfassung].label
-            elif finding.antwort and info and info[1]:
-                label = vocabularies.label(info[1][0], finding.antwort)
+            elif finding.antwort and not yes_no:
+                label = labels.get(finding.antwort, finding.antwort)
             elif finding.antwort == "ja":  # "Eigene Steuerungsgruppe eingerichtet: 29 von 37"
                 label = question.label
             elif finding.antwort:
@@ -260,7 +247,7 @@ def load_published(root: Path, vocabularies: Vocabularies, problems: list[Proble
         problems.append(Problem(file, 1, 1, None, f"Die Datei kann nicht gelesen werden ({error.strerror})."))
         return None
     if not isinstance(document.data, dict):
-        problems.append(Problem(file, 1, 1, None, f"{FILE} muss eine Zuordnung mit „quellen“, „programm“ und "
+        problems.append(Problem(file, 1, 1, None, f"{FILE} muss eine Zuordnung mit „quellen“ und "
                                 "„ergebnisse“ enthalten."))
         return None
     try:
@@ -274,8 +261,8 @@ def load_published(root: Path, vocabularies: Vocabularies, problems: list[Proble
         return None
     if found:
         return None
-    return Published(dict(data.quellen), data.programm, _resolve(data, vocabularies), path)
+    return Published(dict(data.quellen), _resolve(data, vocabularies), path)
 
 
-EMPTY = Published({}, None, {})  # a content folder without ergebnisse.yml
+EMPTY = Published({}, {})  # a content folder without ergebnisse.yml
 

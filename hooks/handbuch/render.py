@@ -252,24 +252,35 @@ class Renderer:
                                 f"{row.count} von {figure.answered} ({row.percent} %)") for row in figure.rows],
         }
 
-    def programme(self, notices: Notices | None = None, root: str = "../") -> str:
-        """The programme at a glance (cohorts, years, "N der 39 Programmkommunen erfasst"): a block the
-        programme chapter, /kennzahlen/ and the start page share."""
-        overview = aggregates.programme(self.handbook)
-        scale = overview.total or max([count for _, _, count in overview.cohorts] + [1])  # bars: share of all
-        bars = [Bar(label, count / scale, f"{count} erfasst") for _, label, count in overview.cohorts]
-        return self._render("blocks/programm.md.j2", overview=overview, bars=bars,
-                            programme=self.handbook.published.programme, sources=self.handbook.published.sources,
+    @functools.cached_property
+    def programmes(self) -> dict[str, aggregates.ProgrammeOverview]:
+        return {o.slug: o for o in aggregates.programmes(self.handbook)}
+
+    def programme(self, slug: str, notices: Notices | None = None, root: str = "../") -> str:
+        """A programme at a glance ("N der 40 … erfasst", by phase and by year of entry, chart and
+        table with the same numbers): a block the programme page, the chapters and /kennzahlen/ share."""
+        overview = self.programmes[slug]
+        total = overview.programme.total
+        scale = max([count for _, count in overview.years] + [1])
+        bars = [Bar(str(year), count / scale, f"{count} erfasst") for year, count in overview.years]
+        return self._render("blocks/programm.md.j2", o=overview, total=total, bars=bars,
                             notices=notices or Notices(), root=root)
 
+    def programmes_table(self, root: str = "../") -> str:
+        """All programmes in one table: years, sourced figure, Jugendämter recorded (start page, /programme/)."""
+        return self._render("blocks/programme_tabelle.md.j2", overviews=list(self.programmes.values()), root=root)
+
+    def programme_page(self, slug: str) -> str:
+        return self._render("programm.md.j2", o=self.programmes[slug], block=Markup(self.programme(slug)),
+                            root="../")
+
     def start_page(self) -> str:
-        """index.md: ways in by task, the programme at a glance, recently updated records, downloads."""
+        """index.md: ways in by task, the programmes at a glance, recently updated records, downloads."""
         h = self.handbook
         real = aggregates.real_municipalities(h)  # invented examples count nowhere
         return self._render("start.md.j2", root="", guide=GuideLinks(h.chapters),
                             municipalities=len(real), measures=sum(len(m.record.massnahmen) for m in real),
-                            programme_total=h.published.programme.kommunen if h.published.programme else None,
-                            programme=Markup(self.programme(root="")), recent=recently_changed(h, self.changes),
+                            programmes=Markup(self.programmes_table(root="")), recent=recently_changed(h, self.changes),
                             pdf=self.pdf, offline_zip=self.offline_zip, offline_build=self.offline_build)
 
     def illustration(self, name: str) -> str:
@@ -308,7 +319,7 @@ class Renderer:
         if marker.block == "abbildung":
             return self.illustration(marker.option("name") or "")
         if marker.block == "programm":
-            return self.programme(notices)
+            return self.programme(marker.option("name") or "", notices)
         figure = aggregates.figure(self.handbook, marker.option("frage") or "")
         return self.block("kennzahl", [self.question(figure)], notices=notices)
 
@@ -351,8 +362,11 @@ class Renderer:
             PageSpec("massnahmen/index.md", self._measures_page, None),
             PageSpec("kennzahlen/index.md", lambda: self._render(
                 "kennzahlen.md.j2", questions=[self.question(f) for f in self.figures()],
-                real=len(aggregates.real_municipalities(h)), programme=Markup(self.programme()),
-                crosstab=aggregates.crosstab(h, "netzwerk.stufe", "programm.staffel")), None),
+                real=len(aggregates.real_municipalities(h)), programmes=Markup(self.programmes_table()),
+                crosstab=aggregates.crosstab(h, "netzwerk.stufe", "programme.lvr-teilhabe.phase")), None),
+            PageSpec("programme/index.md", partial(self._render, "programme.md.j2",
+                                                   table=Markup(self.programmes_table()),
+                                                   overviews=list(self.programmes.values())), None),
             PageSpec("leitfaden/index.md", partial(self._render, "leitfaden.md.j2", chapters=h.chapters, pdf=self.pdf),
                      None),
             PageSpec("mitwirken.md", self.contributor_guide, None),
@@ -363,6 +377,9 @@ class Renderer:
                                   municipality.path, in_nav=False))
         for chapter in h.chapters:
             specs.append(PageSpec(f"leitfaden/{chapter.slug}.md", partial(self.chapter, chapter), chapter.path))
+        for slug in h.vocabularies.programme:
+            specs.append(PageSpec(f"programme/{slug}.md", partial(self.programme_page, slug),
+                                  h.root / "programme.yml", in_nav=False))
         return specs + self.facet_pages()
 
     def record_page(self, municipality: Municipality) -> str:

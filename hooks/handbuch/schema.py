@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import CROSS_FIELD_SCHEMA, FIELD_PATH_KEY, VOCABULARY_KEY, Kommune, field_paths, owner_model, sourced_fields
+from .model import CROSS_FIELD_SCHEMA, FIELD_PATH_KEY, VOCABULARY_KEY, Kommune, field_paths, owner_model, source_paths
 from .vocabularies import Vocabularies
 
 SCHEMA_FILE = "schemas/kommune.schema.json"
@@ -19,8 +19,9 @@ SCHEMA_FILE = "schemas/kommune.schema.json"
 def _apply_vocabularies(node: Any, vocabularies: Vocabularies) -> None:
     if isinstance(node, dict):
         if node.pop(FIELD_PATH_KEY, None):  # an entry of `belegt`: a field path of the record
-            node["enum"] = list(sourced_fields())
-            node["enumDescriptions"] = [vocabularies.field_label(path) for path in sourced_fields()]
+            paths = source_paths(vocabularies)
+            node["enum"] = paths
+            node["enumDescriptions"] = [vocabularies.field_label(path) for path in paths]
         name = node.pop(VOCABULARY_KEY, None)
         if name is not None:
             entries = vocabularies.values(name)

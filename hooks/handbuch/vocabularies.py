@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -49,6 +49,7 @@ class Question(Entry):
 
 # Sections of vocabularies.yml that are not value lists.
 SPECIAL_SECTIONS = ("felder", "texte", "kennzahlen")
+PROGRAMMES = "programme"  # the value list of programme short names, made from content/programme.yml
 
 # Texts the templates use; a missing one is a content error, not a crash.
 REQUIRED_TEXTS = (
@@ -68,6 +69,9 @@ class Vocabularies(BaseModel):
     felder: dict[str, Entry]
     texte: dict[str, Label]
     kennzahlen: dict[str, Question]
+    # The programme definitions of content/programme.yml (slug -> programmes.Programme), loaded with
+    # the vocabularies because a record is checked against both; `lists["programme"]` holds their labels.
+    programme: dict[str, Any] = Field(default_factory=dict)
 
     @classmethod
     def from_file_data(cls, data: object) -> dict[str, object]:
@@ -78,6 +82,11 @@ class Vocabularies(BaseModel):
         result.update({k: data[k] for k in SPECIAL_SECTIONS if k in data})
         return result
 
+    def with_programmes(self, programmes: dict[str, Any]) -> "Vocabularies":
+        """These vocabularies plus the programmes, as definitions and as the value list `programme`."""
+        labels = {slug: Entry(label=p.kurzname, kurz=p.kurz, beschreibung=p.name) for slug, p in programmes.items()}
+        return self.model_copy(update={"lists": {**self.lists, PROGRAMMES: labels}, "programme": dict(programmes)})
+
     def values(self, vocabulary: str) -> dict[str, Entry]:
         return self.lists.get(vocabulary, {})
 
@@ -87,11 +96,24 @@ class Vocabularies(BaseModel):
 
     def field_label(self, path: str) -> str:
         entry = self.felder.get(path)
+        if entry is None and self._programme_fact(path):
+            programme, fact = self._programme_fact(path)  # type: ignore[misc]
+            return f"{programme.kurzname}: {self.field_label('programme.' + fact)}"
         return entry.label if entry else path
 
     def short_label(self, path: str) -> str:
         entry = self.felder.get(path)
+        if entry is None and self._programme_fact(path):
+            programme, fact = self._programme_fact(path)  # type: ignore[misc]
+            return f"{programme.kurz}: {self.short_label('programme.' + fact)}"
         return (entry.kurz or entry.label) if entry else path
+
+    def _programme_fact(self, path: str) -> tuple[Any, str] | None:
+        """(programme, fact) of a path like programme.kinderstark.seit (labels name the programme)."""
+        parts = path.split(".")
+        if len(parts) == 3 and parts[0] == PROGRAMMES and parts[1] in self.programme:
+            return self.programme[parts[1]], parts[2]
+        return None
 
     def text(self, key: str) -> str:
         return self.texte[key]

@@ -116,16 +116,34 @@
     wrapper.appendChild(input);
     wrapper.appendChild(status);
     table.parentNode.insertBefore(wrapper, table);
-    input.addEventListener("input", function () {
+    // Choice filters written into the page (div.handbuch-filter[data-filter], e.g. by programme):
+    // a row stays when its [data-<name>] cell lists the chosen value. They combine with the text box.
+    var choices = Array.prototype.map.call(document.querySelectorAll("div.handbuch-filter[data-filter]"), function (box) {
+      box.hidden = false;
+      return { name: box.getAttribute("data-filter"), select: box.querySelector("select"),
+               output: box.querySelector("output") };
+    });
+    function apply() {
       var needle = input.value.trim().toLowerCase();
       var rows = table.querySelectorAll("tbody tr");
       var shown = 0;
       Array.prototype.forEach.call(rows, function (row) {
         var match = !needle || row.textContent.toLowerCase().indexOf(needle) !== -1;
+        choices.forEach(function (choice) {
+          var wanted = choice.select.value;
+          var cell = row.querySelector("[data-" + choice.name + "]");
+          var values = cell ? cell.getAttribute("data-" + choice.name).split(" ") : [];
+          if (wanted && values.indexOf(wanted) === -1) match = false;
+        });
         row.hidden = !match;
         if (match) shown += 1;
       });
-      status.textContent = needle ? shown + " von " + rows.length + " Zeilen" : "";
-    });
+      var narrowed = needle || choices.some(function (choice) { return choice.select.value; });
+      var text = narrowed ? shown + " von " + rows.length + " Zeilen" : "";
+      status.textContent = text;
+      choices.forEach(function (choice) { if (choice.output) choice.output.textContent = text; });
+    }
+    input.addEventListener("input", apply);
+    choices.forEach(function (choice) { choice.select.addEventListener("change", apply); });
   });
 })();
