@@ -22,6 +22,8 @@ from handbuch.slugs import slugify
 
 _EXAMPLES = {bool: "true", float: "1.0", int: "2014", dt.date: "2017-06-30"}
 _NAMED_EXAMPLES = {"email": "name@example.org", "telefon": '"+49 221 000000"', "web": "https://…"}
+# Programme entries: examples that read as one consistent entry of the LVR programme.
+_PROGRAMME_EXAMPLES = {"programme.seit": "2011", "programme.bis": "2014", "programme.verbund": "Kommunen im Kreis Beispiel"}
 _SKIP = {"name", "art", "kreis", "ags", "beispiel", "stand", "quellen", "massnahmen"}
 
 
@@ -44,7 +46,11 @@ def _sections(handbook) -> list[dict]:
                     example = f"[{example}]"
                 elif kind is dict:
                     example = f"{{{example}: {next(iter(v.values(vocabularies[1])))}}}"
-            fields.append({"name": sub, "example": example, "allowed": allowed})
+            if f"{name}.{sub}" == "programme.phase":  # the phases of every programme (content/programme.yml)
+                phases = [slug for programme in v.programme.values() for slug in programme.phasen]
+                example, allowed = (phases[0] if phases else "…"), " | ".join(phases)
+            fields.append({"name": sub, "example": _PROGRAMME_EXAMPLES.get(f"{name}.{sub}", example),
+                           "allowed": allowed})
         if not inner:  # a plain top-level field such as lvr_angebote or beschreibung
             vocabularies = (field_info(name) or (None, []))[1]
             allowed = " | ".join(v.values(vocabularies[0])) if vocabularies else ""
@@ -52,7 +58,8 @@ def _sections(handbook) -> list[dict]:
                              "example": next(iter(v.values(vocabularies[0]))) if vocabularies else "…",
                              "allowed": allowed, "fields": []})
             continue
-        sections.append({"name": name, "label": v.field_label(name), "plain": False, "fields": fields})
+        sections.append({"name": name, "label": v.field_label(name), "plain": False, "fields": fields,
+                         "list": base_type(info.annotation) is list})
     return sections
 
 

@@ -65,11 +65,12 @@ def bundle(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def content(tmp_path) -> Path:
-    """An empty content root with the real vocabularies (add records with `write_record`)."""
+    """An empty content root with the real vocabularies and programmes (add records with `write_record`)."""
     root = tmp_path / "content"
     (root / "municipalities").mkdir(parents=True)
     (root / "practice-guide").mkdir()
     shutil.copy(CONTENT / "vocabularies.yml", root / "vocabularies.yml")
+    shutil.copy(CONTENT / "programme.yml", root / "programme.yml")
     return root
 
 
@@ -83,12 +84,12 @@ def write_record(root: Path, slug: str, text: str, schema_line: bool = True) -> 
     return path
 
 
-_GROUPS = ("programm", "koordination", "steuerungsgruppe", "netzwerk", "praeventionskette", "kontakt")
+_GROUPS = ("koordination", "steuerungsgruppe", "netzwerk", "praeventionskette", "kontakt")
 
 
 def one_source(text: str, titel: str = "Test") -> str:
     """A `quellen` line with one source that supports every field with a value of the record ``text``
-    (data model v2: real records need a source for each fact)."""
+    (data models v2/v3: real records need a source for each fact)."""
     import yaml
 
     paths = []
@@ -97,6 +98,9 @@ def one_source(text: str, titel: str = "Test") -> str:
             continue
         if key in _GROUPS and isinstance(value, dict):
             paths += [f"{key}.{sub}" for sub, inner in value.items() if inner not in (None, [], {})]
+        elif key == "programme" and isinstance(value, list):  # data model v3: facts by programme
+            paths += [f"programme.{entry['programm']}.{sub}" for entry in value for sub, inner in entry.items()
+                      if sub != "programm" and inner not in (None, [], {})]
         else:
             paths.append(key)
     return f"quellen: [{{titel: {titel}, belegt: [{', '.join(paths)}]}}]\n"

@@ -70,9 +70,9 @@ def test_unknown_key_suggests_the_right_one(content):
 
 
 def test_unknown_nested_key(content):
-    write_record(content, "teststadt", VALID + "    programm:\n      stafel: 1\n")
+    write_record(content, "teststadt", VALID + "    koordination:\n      verortng: stabsstelle\n")
     p = only(content)
-    assert (p.line, p.field) == (11, "programm.stafel") and "Meinten Sie „staffel“?" in p.message
+    assert (p.line, p.field) == (11, "koordination.verortng") and "Meinten Sie „verortung“?" in p.message
 
 
 def test_unquoted_ags_asks_for_quotes(content):
@@ -95,15 +95,17 @@ def test_kreis_required_for_kreisangehoerige(content):
 
 
 @pytest.mark.parametrize(("addition", "field", "wording"), [
-    ("    programm:\n      seit: -2014\n", "programm.seit", "mindestens 1950"),
-    ("    programm:\n      seit: 20140\n", "programm.seit", "höchstens 2050"),
+    ("    programme:\n      - programm: kekiz\n        seit: -2014\n", "programme[1].seit", "mindestens 1950"),
+    ("    programme:\n      - programm: kekiz\n        seit: 20140\n", "programme[1].seit", "höchstens 2050"),
     ("    koordination:\n      umfang_vzae: .inf\n", "koordination.umfang_vzae", "endliche Zahl"),
     ("    koordination:\n      umfang_vzae: 400.0\n", "koordination.umfang_vzae", "höchstens 20"),
     ("    koordination:\n      umfang_vzae: -1.0\n", "koordination.umfang_vzae", "größer als 0"),
     ("    koordination:\n      umfang_vzae: .nan\n", "koordination.umfang_vzae", "endliche Zahl"),
     ("    stand: 2016-13-45\n", "stand", "JJJJ-MM-TT"),
-    ("    programm:\n      teilnahme: ja\n", "programm.teilnahme", "true (ja) oder false (nein)"),
-    ("    programm:\n      staffel: 5\n", "programm.staffel", "erlaubt: 1, 2, 3, 4"),
+    ("    programme:\n      - programm: kekiz\n        teilnahme: ja\n", "programme[1].teilnahme",
+     "true (ja) oder false (nein)"),
+    ("    programme:\n      - programm: lvr-teilhabe\n        phase: staffel-5\n", "programme[1].phase",
+     "erlaubt: staffel-1, staffel-2, staffel-3, staffel-4"),
     ("    netzwerk: produktionsnetzwerk\n", "netzwerk", "eine Zuordnung"),
     ("    quellen: Bericht\n", "quellen", "eine Liste"),
     ("    kontakt:\n      web: javascript:alert(1)\n", "kontakt.web", "https://"),
@@ -239,10 +241,10 @@ def _vocabulary_with(content, old: str, new: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
 
 
-def test_numeric_vocabularies_need_numbers(content):
-    _vocabulary_with(content, '  "3":\n', '  "vier":\n')
-    found = problems(content)
-    assert any(p.field == "staffeln.vier" and "ganze Zahl" in p.message for p in found)
+def test_programmes_are_not_a_vocabulary(content):
+    _vocabulary_with(content, "arten:\n", "programme:\n  kekiz:\n    label: KeKiz\narten:\n")
+    p = only(content)
+    assert p.field == "programme" and "content/programme.yml" in p.message
 
 
 def test_key_figures_only_for_single_valued_fields(content):
@@ -259,9 +261,9 @@ def test_text_fields_reject_blanks_and_control_characters(content):
 
 
 def test_integral_floats_count_as_years(content):
-    write_record(content, "teststadt", VALID + "    programm: {seit: 2014.0, staffel: 1.0}\n")
+    write_record(content, "teststadt", VALID + "    programme: [{programm: kekiz, seit: 2014.0}]\n")
     record = load_handbook(content).municipalities[0].record
-    assert record.programm.seit == 2014 and record.programm.staffel == 1
+    assert record.entry("kekiz").seit == 2014 and isinstance(record.entry("kekiz").seit, int)
 
 
 def test_glossary_is_validated(content):

@@ -37,7 +37,7 @@ def test_every_commented_field_is_valid_once_enabled(content):
     path = content / "municipalities" / "stadt-beispiel.yml"
     path.write_text(uncomment(path.read_text(encoding="utf-8")), encoding="utf-8")
     record = load_handbook(content).municipalities[0].record
-    assert record.programm and record.koordination and record.kontakt and record.massnahmen
+    assert record.programme and record.koordination and record.kontakt and record.massnahmen
     assert record.kontakt.email == "name@example.org"
 
 

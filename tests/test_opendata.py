@@ -60,7 +60,13 @@ def test_kennzahlen_json_matches_the_page():
     [rating] = by_key["steuerungsgruppe.bewertung"]["veroeffentlicht"]
     assert (rating["zusammenfassung"], rating["anzahl"], rating["basis"]) == ("erfolgreich", 22, 29)
     assert rating["quelle"]["kurz"] == "ISS 2016" and rating["fundstelle"].startswith("Abschnitt 1")
-    assert data["programm"]["kommunen"] == 39
+    programmes = {p["programm"]: p for p in data["programme"]}
+    assert list(programmes) == ["lvr-teilhabe", "kekiz", "kinderstark"]
+    overviews = {o.slug: o for o in aggregates.programmes(handbook)}
+    for slug, got in programmes.items():
+        assert got["im_handbuch_erfasst"] == overviews[slug].counted
+        assert got["nach_jahr"] == [{"jahr": y, "anzahl": n} for y, n in overviews[slug].years]
+    assert [(k["wert"], k["basis"]) for k in programmes["kinderstark"]["kennzahlen"]] == [(141, 186)]
 
 
 def test_data_page_and_files_are_published(real_build):

@@ -48,7 +48,8 @@ def test_the_shipped_figures_load_with_their_labels():
     assert [r.finding.anzahl for r in published.for_question("netzwerk.stufe")] == [7, 12, 12]
     [offers] = published.for_question("lvr_angebote")
     assert offers.figure_text == "über 90 % der befragten Kommunen"
-    assert published.programme is not None and published.programme.kommunen == 39
+    [cohort] = published.for_question("programme.lvr-teilhabe.phase")
+    assert (cohort.label, cohort.finding.anzahl) == ("4. Förderstaffel (2014)", 12)
 
 
 def test_base_smaller_than_count_is_an_error_with_file_and_line(content):
@@ -188,17 +189,18 @@ def test_summaries_of_rating_scales_match_hand_counts(content):
     assert "(eher) erfolgreich: 3 von 5." in kennzahlen.replace("\\(", "(").replace("\\)", ")")
 
 
-def test_programme_overview_counts_cohorts_years_and_takes_the_total_from_content(content):
-    shutil.copy(CONTENT / "ergebnisse.yml", content / "ergebnisse.yml")
-    write_real(content, 1, "programm: {teilnahme: true, staffel: 1, seit: 2011}\n")
-    write_real(content, 2, "programm: {teilnahme: true, staffel: 4, seit: 2014}\n")
-    write_real(content, 3, "programm: {teilnahme: true, staffel: 4, seit: 2014}\n")
-    write_real(content, 4, "programm: {teilnahme: true}\n")
-    write_real(content, 5)  # not in the programme
-    overview = aggregates.programme(load_handbook(content))
-    assert [(value, count) for value, _, count in overview.cohorts] == [("1", 1), ("2", 0), ("3", 0), ("4", 2)]
-    assert overview.years == ((2011, 1), (2014, 2))
-    assert (overview.recorded, overview.total) == (4, 39)
+def test_programme_overview_counts_phases_years_and_takes_the_total_from_content(content):
+    write_real(content, 1, "programme: [{programm: lvr-teilhabe, teilnahme: true, phase: staffel-1, seit: 2011}]\n")
+    write_real(content, 2, "programme: [{programm: lvr-teilhabe, teilnahme: true, phase: staffel-4, seit: 2014}]\n")
+    write_real(content, 3, "programme: [{programm: lvr-teilhabe, teilnahme: true, phase: staffel-4, seit: 2014}]\n")
+    write_real(content, 4, "programme: [{programm: lvr-teilhabe, teilnahme: true}]\n")
+    write_real(content, 5, "programme: [{programm: lvr-teilhabe, teilnahme: false}]\n")  # not in the programme
+    write_real(content, 6)  # no programme at all
+    overview = aggregates.programme(load_handbook(content), "lvr-teilhabe")
+    assert [(value, count) for value, _, count in overview.phases] == [
+        ("staffel-1", 1), ("staffel-2", 0), ("staffel-3", 0), ("staffel-4", 2)]
+    assert overview.years == ((2011, 1), (2014, 2)) and overview.without_year == 1
+    assert (overview.recorded, overview.counted, overview.programme.total.wert) == (4, 4, 39)
 
 
 # --- the built site -------------------------------------------------------------------------------
@@ -225,9 +227,10 @@ def test_kennzahlen_shows_published_results_beside_the_records(real_build):
     assert "Abschnitt 1 „Ein kurzer Rückblick“" in text
     # the records' count, labelled apart, with its date
     assert re.search(r"Im Handbuch erfasst: \d+ von \d+ Kommunen, Stand \d\d\.\d\d\.\d{4}", text)
-    # the programme at a glance: the 39 from content, with its sources, as chart and table
-    assert re.search(r"\d+ der 39 Programmkommunen sind im Handbuch erfasst", text)
-    assert "4. Förderstaffel (2014)" in text and 'id="balken-programm-staffeln-titel"' in page
+    # the programmes at a glance: the sourced totals from content/programme.yml, with their sources
+    assert re.search(r"LVR-Programm „Teilhabe ermöglichen“ 2011–2014 39 Kommunen im Rheinland \(Landschaftsverband "
+                     r"Rheinland, 30\.09\.2015\) \d+", text)
+    assert "141 von 186 Jugendämter in NRW" in text
     assert 'href="https://www.lvr.de/de/nav_main/derlvr/presse_1/pressemeldungen/press_report_archiv_28097.jsp"' in page
     # published and recorded bars are distinct charts with their own names
     assert 'id="balken-veroeffentlicht-netzwerk-stufe-titel"' in page
@@ -238,7 +241,9 @@ def test_chapters_take_the_published_figures_from_the_data(real_build):
     text = text_of(real_build.page("leitfaden/steuerung"))
     assert "Veröffentlichtes Ergebnis, ISS 2016: (eher) erfolgreich: 22 von 29 befragten Kommunen." in text
     programme = text_of(real_build.page("leitfaden/programm"))
-    assert re.search(r"\d+ der 39 Programmkommunen sind im Handbuch erfasst", programme)
+    assert re.search(r"\d+ der 39 Kommunen im Rheinland sind im Handbuch erfasst", programme)
+    assert "4. Förderstaffel (2014)" in programme and 'id="balken-programm-lvr-teilhabe-titel"' in \
+        real_build.page("leitfaden/programm")
     assert "Produktionsnetzwerk: 12 von 37 befragten Kommunen" in programme
 
 

@@ -14,7 +14,7 @@ from conftest import CONTENT, REPO
 from handbuch import cms, derived
 from handbuch.cms import CMS_CONFIG_FILE, build_cms_config, cms_config_text
 from handbuch.loader import load_handbook, load_vocabularies
-from handbuch.model import Kommune, Programm, Record, sourced_fields
+from handbuch.model import Kommune, Record, Teilnahme, source_paths
 from handbuch.problems import ContentError
 from handbuch.slugs import slugify
 
@@ -49,11 +49,16 @@ def test_config_follows_model_and_vocabularies():
     assert FIELDS["ags"]["pattern"][0] == "^(?:[0-9]{5}|[0-9]{8})$"
     art = FIELDS["art"]
     assert art["widget"] == "select" and {"label": "Kreisfreie Stadt", "value": "kreisfreie-stadt"} in art["options"]
-    programm = {f["name"]: f for f in FIELDS["programm"]["fields"]}
-    assert FIELDS["programm"]["widget"] == "object" and list(programm) == list(Programm.model_fields)
-    assert programm["teilnahme"]["widget"] == "janein"  # optional yes/no: ja / nein / keine Angabe
-    assert [o["value"] for o in programm["staffel"]["options"]] == [1, 2, 3, 4]
-    assert programm["seit"] == {**programm["seit"], "widget": "number", "value_type": "int", "min": 1950, "max": 2050}
+    programme = FIELDS["programme"]
+    entry = {f["name"]: f for f in programme["fields"]}
+    assert programme["widget"] == "list" and list(entry) == list(Teilnahme.model_fields)
+    assert programme["summary"] == "{{fields.programm}}"  # a collapsed entry shows its programme
+    assert [o["value"] for o in entry["programm"]["options"]] == ["lvr-teilhabe", "kekiz", "kinderstark"]
+    assert entry["teilnahme"]["widget"] == "janein"  # optional yes/no: ja / nein / keine Angabe
+    phases = [o["value"] for o in entry["phase"]["options"]]
+    assert phases == ["staffel-1", "staffel-2", "staffel-3", "staffel-4", "modellphase", "ausbau"]
+    assert {"label": "LVR: 2. Förderstaffel (2012)", "value": "staffel-2"} in entry["phase"]["options"]
+    assert entry["seit"] == {**entry["seit"], "widget": "number", "value_type": "int", "min": 1950, "max": 2050}
     massnahmen = FIELDS["massnahmen"]
     assert massnahmen["widget"] == "list" and [f["name"] for f in massnahmen["fields"]][:2] == ["titel", "handlungsfeld"]
     lebensphasen = next(f for f in massnahmen["fields"] if f["name"] == "lebensphasen")
@@ -61,7 +66,8 @@ def test_config_follows_model_and_vocabularies():
     beschreibung = next(f for f in massnahmen["fields"] if f["name"] == "beschreibung")
     assert beschreibung["widget"] == "text"  # Markdown edited as text, never rewritten by a rich-text editor
     belegt = next(f for f in FIELDS["quellen"]["fields"] if f["name"] == "belegt")
-    assert [o["value"] for o in belegt["options"]] == list(sourced_fields())
+    assert [o["value"] for o in belegt["options"]] == source_paths(VOCABULARIES)
+    assert "programme.kinderstark.seit" in [o["value"] for o in belegt["options"]]
     schnittstellen = {f["name"]: f for f in FIELDS["praeventionskette"]["fields"]}["schnittstellen"]
     assert [f["name"] for f in schnittstellen["fields"]] == list(VOCABULARIES.values("schnittstellen"))
     hint = VOCABULARIES.felder["stand"].beschreibung

@@ -203,24 +203,25 @@ def test_a_measure_shows_what_is_known_and_names_the_rest_in_one_line(content):
 
 
 @pytest.mark.parametrize("label, title", [
-    ("3. Förderstaffel | 2013", "3. Förderstaffel &#124; 2013"),
-    ("3. `Staffel` 2013", "3. &#96;Staffel&#96; 2013"),
-    ("3. [Staffel](x) 2013", "3. &#91;Staffel&#93;&#40;x&#41; 2013"),
-    ('3. Staffel "2013" <b>', "3. Staffel &#34;2013&#34; &#60;b&#62;"),
+    ("KeKiz | 2013", "KeKiz &#124; 2013"),
+    ("`KeKiz`", "&#96;KeKiz&#96;"),
+    ("[KeKiz](x)", "&#91;KeKiz&#93;&#40;x&#41;"),
+    ('KeKiz "2013" <b>', "KeKiz &#34;2013&#34; &#60;b&#62;"),
 ])
-def test_a_cohort_label_reaches_the_table_heads_title_as_written(content, label, title):
-    """The full cohort label is the abbreviation's title inside a Markdown table row: "|" would end
+def test_a_programme_name_reaches_the_table_cells_title_as_written(content, label, title):
+    """The programme's name is the abbreviation's title inside a Markdown table row: "|" would end
     the cell, backticks and links would be turned into HTML inside the attribute."""
     import markdown
 
-    vocabularies = content / "vocabularies.yml"
-    text = vocabularies.read_text(encoding="utf-8")
-    assert "label: 3. Förderstaffel (2013)" in text
-    vocabularies.write_text(text.replace("label: 3. Förderstaffel (2013)", f"label: '{label}'"), encoding="utf-8")
-    write_real(content, 1, "programm: {teilnahme: true, staffel: 3}\n")
+    programmes = content / "programme.yml"
+    text = programmes.read_text(encoding="utf-8")
+    assert "kurzname: „Kein Kind zurücklassen!“" in text
+    programmes.write_text(text.replace("kurzname: „Kein Kind zurücklassen!“", f"kurzname: '{label}'"), encoding="utf-8")
+    write_real(content, 1, "programme: [{programm: kekiz, teilnahme: true, seit: 2012}]\n")
     page = {p.src_uri: p.markdown for p in generate(load_handbook(content))}["kommunen/index.md"]
     html = markdown.markdown(page, extensions=["tables", "md_in_html", "attr_list"])
     row = next(r for r in html.split("<tr>") if "K1</a>" in r)
     # A split row would show the tag as text and push the following cells out of the table.
     assert "&lt;abbr" not in row and row.count("<td") == 7
-    assert f'<abbr title="{title}">3 (2013)</abbr>' in row
+    assert f'<abbr title="{title}, seit 2012">KeKiz 2012</abbr>' in row
+    assert 'data-programme="kekiz"' in row

@@ -1,4 +1,4 @@
-"""The generated start page: ways in by task, the programme at a glance, recent records, downloads."""
+"""The generated start page: ways in by task, the programmes at a glance, recent records, downloads."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from conftest import CONTENT, run_build, write_real
+from handbuch import aggregates
 from handbuch.loader import load_handbook
 from handbuch.start import recently_changed
 
@@ -58,12 +59,16 @@ def test_start_page_offers_the_ways_in_with_chapter_titles_from_the_guide(real_b
     assert all(len(re.findall(r"<li>", card)) >= 2 for card in found.values()), found
 
 
-def test_start_page_shows_the_programme_at_a_glance(real_build):
+def test_start_page_shows_every_programme_at_a_glance(real_build):
     html = real_build.page("")
     text = text_of(html)
-    assert re.search(r"\d+ der 39 Programmkommunen sind im Handbuch erfasst", text)
-    assert "1. Förderstaffel (2011)" in text and "4. Förderstaffel (2014)" in text
-    assert 'id="balken-programm-staffeln-titel"' in html  # the chart, beside its table
+    handbook = load_handbook(CONTENT)
+    for slug, programme in handbook.vocabularies.programme.items():
+        assert f'href="programme/{slug}/"' in html
+        counted = aggregates.programme(handbook, slug).counted
+        total = programme.total
+        assert re.search(rf"{re.escape(programme.kurzname)} {re.escape(programme.years)} {total.wert}\b.*? {counted}\b",
+                         text), slug
 
 
 def test_start_page_lists_recently_updated_records_and_the_pdf(real_build):

@@ -73,7 +73,7 @@ def figures_json(handbook: Handbook, info: BuildInfo | None) -> bytes:
                 "zusammenfassungen": [{"bezeichnung": z.label, "anzahl": z.count, "anteil_prozent": z.percent}
                                       for z in f.summaries]}
                for f in aggregates.figures(handbook)]
-    programmes = [{"kurzname": o.slug, **o.programme.model_dump(mode="json"),
+    programmes = [{"programm": o.slug, **o.programme.model_dump(mode="json"),
                    "im_handbuch_erfasst": o.counted, "jugendaemter_erfasst": o.recorded,
                    "nach_jahr": [{"jahr": year, "anzahl": count} for year, count in o.years],
                    "nach_phase": [{"phase": key, "anzahl": count} for key, _, count in o.phases]}

@@ -185,22 +185,22 @@ def participation_problems(record: "Kommune", programmes: dict[str, Programme]) 
             continue
         if entry.phase is not None:
             if not programme.phasen:
-                found.append(((*loc, "phase"), f"das Programm „{programme.kurzname}“ hat keine Phasen oder "
+                found.append(((*loc, "phase"), f"das Programm {programme.kurzname} hat keine Phasen oder "
                                                "Staffeln; bitte „phase“ entfernen."))
             elif entry.phase not in programme.phasen:
                 allowed = list(programme.phasen)
                 found.append(((*loc, "phase"), f"unbekannte {programme.phasen_bezeichnung or 'Phase'} „{entry.phase}“ "
-                                               f"für „{programme.kurzname}“; erlaubt: {allowed_list(allowed)}."
+                                               f"im {programme.kurzname}; erlaubt: {allowed_list(allowed)}."
                                                f"{did_you_mean(entry.phase, allowed)}"))
         for field in ("seit", "bis"):
             year = getattr(entry, field)
             if year is None:
                 continue
             if year < programme.beginn:
-                found.append(((*loc, field), f"{year} liegt vor dem Beginn von „{programme.kurzname}“ "
+                found.append(((*loc, field), f"{year} liegt vor dem Beginn des Programms {programme.kurzname} "
                                              f"({programme.beginn}); erlaubt: {programme.years}."))
             elif programme.ende is not None and year > programme.ende:
-                found.append(((*loc, field), f"{year} liegt nach dem Ende von „{programme.kurzname}“ "
+                found.append(((*loc, field), f"{year} liegt nach dem Ende des Programms {programme.kurzname} "
                                              f"({programme.ende}); erlaubt: {programme.years}."))
         if entry.seit is not None and entry.bis is not None and entry.bis < entry.seit:
             found.append(((*loc, "bis"), f"„bis“ ({entry.bis}) liegt vor „seit“ ({entry.seit})."))
@@ -212,7 +212,7 @@ def participation_problems(record: "Kommune", programmes: dict[str, Programme]) 
         for field in PARTICIPATION_EXTRAS:
             if getattr(entry, field) is not None and field not in programme.zusatzfelder:
                 found.append(((*loc, field), f"dieses Feld gibt es nur bei Programmen, die es vorsehen; "
-                                             f"„{programme.kurzname}“ sieht es nicht vor."))
+                                             f"{programme.kurzname} sieht es nicht vor."))
     return found
 
 

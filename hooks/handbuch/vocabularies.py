@@ -98,7 +98,8 @@ class Vocabularies(BaseModel):
         entry = self.felder.get(path)
         if entry is None and self._programme_fact(path):
             programme, fact = self._programme_fact(path)  # type: ignore[misc]
-            return f"{programme.kurzname}: {self.field_label('programme.' + fact)}"
+            named = programme.phasen_bezeichnung if fact == "phase" and programme.phasen_bezeichnung else None
+            return f"{programme.kurzname}: {named or self.field_label('programme.' + fact)}"
         return entry.label if entry else path
 
     def short_label(self, path: str) -> str:
