@@ -15,6 +15,7 @@ from conftest import CONTENT, REPO, load_problems, run_build, write_real, write_
 from handbuch import aggregates
 from handbuch.loader import load_handbook, load_vocabularies, parse_record
 from handbuch.migrate import MigrationError, migrate_text
+from handbuch.slugs import slugify
 from handbuch.yamlsafe import load_document
 
 V2_FIXTURES = sorted((REPO / "tests" / "fixtures" / "v2").glob("*.yml"))
@@ -215,8 +216,12 @@ def test_every_shipped_v2_record_migrates_to_a_valid_v3_record_with_the_same_fac
     for key in set(old) - {"programm", "quellen"}:
         assert new[key] == old[key], key
     renamed = {"programm.staffel": "programme.lvr-teilhabe.phase"}
+    each_measure = [f"massnahmen.{slugify(m['titel'])}" for m in old.get("massnahmen") or []]
     for before, after in zip(old.get("quellen") or [], new.get("quellen") or [], strict=True):
-        expected = [renamed.get(p, p.replace("programm.", "programme.lvr-teilhabe.")) for p in before.get("belegt", [])]
+        expected = []
+        for p in before.get("belegt", []):
+            expected += each_measure if p == "massnahmen" else [
+                renamed.get(p, p.replace("programm.", "programme.lvr-teilhabe."))]
         assert after == {**before, **({"belegt": expected} if "belegt" in before else {})}
     # a second run changes nothing
     assert migrate_text(migrated.text) == type(migrated)(migrated.text, False)

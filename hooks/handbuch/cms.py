@@ -34,7 +34,6 @@ _PATTERN_MESSAGES = {
     TEXT_PATTERN: "Eine Zeile Text, ohne Leerzeichen am Anfang oder Ende.",
     r"^(?:[0-9]{5}|[0-9]{8})$": "Der Gemeindeschlüssel hat 8 Ziffern (für einen Kreis 5), z. B. 05362008.",
     r"""^https?://[^\s<>"']+$""": "Eine Webadresse, die mit https:// oder http:// beginnt.",
-    r"""^(?:https?://|mailto:)[^\s<>"']+$""": "Eine Adresse, die mit https://, http:// oder mailto: beginnt.",
     r"""^[^@\s<>"']+@[^@\s<>"']+\.[a-zA-Z]{2,}$""": "Eine E-Mail-Adresse, z. B. praevention@example.org.",
     r"^\+?[0-9][0-9 ()/-]{3,29}$": "Eine Telefonnummer aus Ziffern, z. B. +49 2271 000000.",
 }

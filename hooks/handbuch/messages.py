@@ -30,7 +30,7 @@ _PATTERN_HELP = {
     "telefon": "eine Telefonnummer aus Ziffern, Leerzeichen, +, /, - und Klammern, in Anführungszeichen",
     "web": "eine Adresse, die mit https:// oder http:// beginnt",
     "url": "eine Adresse, die mit https:// oder http:// beginnt",
-    "link": "eine Adresse, die mit https://, http:// oder mailto: beginnt",
+    "link": "eine Adresse, die mit https:// oder http:// beginnt (die eigene Seite der Maßnahme)",
 }
 
 

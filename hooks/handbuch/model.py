@@ -39,6 +39,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .problems import allowed_list, did_you_mean
+from .slugs import slugify
 from .vocabularies import Vocabularies
 
 VOCABULARY_KEY = "x-vokabular"
@@ -156,7 +157,6 @@ PublicationDate = Annotated[dt.date | int, BeforeValidator(_publication_date), W
 # The BeforeValidator goes last: it wraps the constrained int (and the schema keeps minimum/maximum).
 Year = Annotated[int, Field(ge=1950, le=2050), BeforeValidator(_integral)]
 WebUrl = Annotated[str, StringConstraints(pattern=r"""^https?://[^\s<>"']+$""", max_length=2000)]
-Link = Annotated[str, StringConstraints(pattern=r"""^(?:https?://|mailto:)[^\s<>"']+$""", max_length=2000)]
 Email = Annotated[str, StringConstraints(pattern=r"""^[^@\s<>"']+@[^@\s<>"']+\.[a-zA-Z]{2,}$""", max_length=254)]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()/-]{3,29}$")]
 Ags = Annotated[str, StringConstraints(pattern=r"^(?:[0-9]{5}|[0-9]{8})$")]
@@ -167,22 +167,23 @@ class Record(BaseModel):
 
 
 # Fields a source can support: every field with a value of a real record must be named by one.
-# Identity and bookkeeping need no source; the measures are supported as one list.
+# Identity and bookkeeping need no source; each measure is supported as a whole (massnahmen.<kurzname>).
 UNSOURCED = ("name", "beispiel", "stand", "quellen")
 
 
 @functools.lru_cache(maxsize=1)
 def sourced_fields() -> tuple[str, ...]:
-    """Every fixed path a source's ``belegt`` may name, in model order (leaf fields, and ``massnahmen``).
+    """Every fixed path a source's ``belegt`` may name, in model order (leaf fields).
 
-    Programme facts are named by programme (``programme.kinderstark.seit``): see programme_facts."""
+    Programme facts are named by programme (``programme.kinderstark.seit``), measures by the short
+    name of their title (``massnahmen.elterncafe``): see fact_paths."""
     found = []
     for path in field_paths():
         top = path.split(".", 1)[0]
-        if top in UNSOURCED or path.startswith(("massnahmen.", "programme")):
+        if top in UNSOURCED or path.startswith(("massnahmen", "programme")):
             continue
         info = Kommune.model_fields.get(path)
-        if info is not None and nested_model(info.annotation) is not None and path != "massnahmen":
+        if info is not None and nested_model(info.annotation) is not None:
             continue  # a group (koordination, kontakt, ...): its fields are named one by one
         found.append(path)
     return tuple(found)
@@ -191,6 +192,13 @@ def sourced_fields() -> tuple[str, ...]:
 # The facts of a programme entry a source supports; the programme's short name is the entry's key.
 PROGRAMME_FACTS = ("teilnahme", "phase", "seit", "bis", "verbund", "monitoring_projekt")
 _PROGRAMME_PATH = re.compile(r"^programme\.([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z_]+)$")
+MEASURE_PATH_PATTERN = r"^massnahmen\.([a-z0-9]+(?:-[a-z0-9]+)*)$"
+_MEASURE_PATH = re.compile(MEASURE_PATH_PATTERN)
+
+
+def measure_key(measure: "Massnahme") -> str:
+    """A measure's short name, from its title: what a source names in `belegt` (massnahmen.<key>)."""
+    return slugify(measure.titel)
 # v2 paths and keys, and what they are called now (messages name the new key).
 V2_RENAMED = {
     ("programm",): "unbekanntes Feld: seit Datenmodell 3 heißt es „programme“, eine Liste mit einem Eintrag je "
@@ -225,13 +233,18 @@ def fact_paths(record: "Kommune") -> list[str]:
     paths = list(sourced_fields())
     for entry in record.programme or ():
         paths.extend(f"programme.{entry.programm}.{fact}" for fact in PROGRAMME_FACTS)
+    paths.extend(f"massnahmen.{measure_key(measure)}" for measure in record.massnahmen)
     return paths
 
 
 def _known_field(path: str) -> str:
     allowed = sourced_fields()
-    if path in allowed or programme_path(path):
+    if path in allowed or programme_path(path) or _MEASURE_PATH.match(path):
         return path
+    if path == "massnahmen":
+        raise PydanticCustomError("feld", "seit Datenmodell 3 belegt eine Quelle jede Maßnahme einzeln: "
+                                  "massnahmen.<Kurzname des Titels>, z. B. massnahmen.willkommensbesuche für eine "
+                                  "Maßnahme „Willkommensbesuche“ (Kleinbuchstaben, ä → ae, Leerzeichen → -).", {})
     if path.startswith("programm.") or path.startswith("programme.") and path.count(".") != 2:
         fact = path.rsplit(".", 1)[-1].replace("staffel", "phase")
         raise PydanticCustomError("feld", "„{path}“ gibt es seit Datenmodell 3 nicht mehr: Programmangaben werden "
@@ -314,7 +327,7 @@ class Massnahme(Record):
     seit: Year | None = None
     status: Vocab("massnahme_status") | None = None  # type: ignore[valid-type]
     beschreibung: Markdown | None = None
-    link: Link | None = None
+    link: WebUrl | None = None  # the measure's own page (a mail address is no page)
 
 
 # The rules of `Kommune.consistency_problems`, for the JSON Schema editors get:
@@ -387,6 +400,15 @@ class Kommune(Record):
         if self.steuerungsgruppe and self.steuerungsgruppe.vorhanden is False and self.steuerungsgruppe.bewertung:
             found.append((("steuerungsgruppe", "bewertung"),
                            "eine Bewertung passt nicht zu „vorhanden: false“."))
+        first: dict[str, int] = {}
+        for index, measure in enumerate(self.massnahmen):
+            key = measure_key(measure)
+            if key in first:
+                found.append((("massnahmen", index, "titel"),
+                               f"die Maßnahme „{measure.titel}“ steht schon als Nr. {first[key] + 1} in der Liste "
+                               "(gleicher Titel); jede Maßnahme nur einmal, bitte zusammenführen oder anders benennen."))
+            else:
+                first[key] = index
         for index, entry in enumerate(self.programme or ()):
             for field in ("phase", "seit"):
                 if entry.teilnahme is False and getattr(entry, field) is not None:
@@ -395,6 +417,10 @@ class Kommune(Record):
 
     def loc_of(self, path: str) -> Loc:
         """Where a fact path is written: programme.kekiz.seit -> ("programme", <its index>, "seit")."""
+        measure = _MEASURE_PATH.match(path)
+        if measure:
+            keys = [measure_key(m) for m in self.massnahmen]
+            return ("massnahmen", keys.index(measure.group(1))) if measure.group(1) in keys else ("massnahmen",)
         found = programme_path(path)
         if found:
             for index, entry in enumerate(self.programme or ()):
@@ -402,6 +428,9 @@ class Kommune(Record):
                     return ("programme", index, found[1])
             return ("programme",)
         return tuple(path.split("."))
+
+    def measure(self, key: str) -> "Massnahme | None":
+        return next((m for m in self.massnahmen if measure_key(m) == key), None)
 
     def entry(self, programme: str) -> "Teilnahme | None":
         return next((e for e in self.programme or () if e.programm == programme), None)
@@ -418,7 +447,13 @@ class Kommune(Record):
             else:
                 seen[key] = index
             for position, path in enumerate(quelle.belegt or ()):
-                if not has_value(value_at(self, path)):
+                measure = _MEASURE_PATH.match(path)
+                if measure and self.measure(measure.group(1)) is None:
+                    keys = [f"massnahmen.{measure_key(m)}" for m in self.massnahmen]
+                    found.append((("quellen", index, "belegt", position),
+                                  f"„{path}“: keine Maßnahme dieses Datensatzes hat diesen Kurznamen (er wird aus dem "
+                                  f"Titel gebildet); vorhanden: {allowed_list(keys) or 'keine'}.{did_you_mean(path, keys)}"))
+                elif not has_value(value_at(self, path)):
                     found.append((("quellen", index, "belegt", position),
                                   f"„{path}“ hat in diesem Datensatz keinen Wert; eine Quelle kann nur Angaben "
                                   "belegen, die im Datensatz stehen. Bitte aus „belegt“ entfernen."))
@@ -524,6 +559,9 @@ def value_at(record: BaseModel, path: str) -> Any:
     if found is not None:
         entry = record.entry(found[0]) if isinstance(record, Kommune) else None
         return getattr(entry, found[1]) if entry is not None else None
+    measure = _MEASURE_PATH.match(path)
+    if measure is not None:
+        return record.measure(measure.group(1)) if isinstance(record, Kommune) else None
     value: Any = record
     for part in path.split("."):
         value = getattr(value, part, None)

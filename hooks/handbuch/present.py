@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .loader import Handbook, Municipality
-from .model import Kommune, Massnahme, Quelle, Teilnahme, field_info, nested_model
+from .model import Kommune, Massnahme, Quelle, Teilnahme, field_info, measure_key, nested_model
 from .slugs import slugify
 from .vocabularies import Vocabularies
 
@@ -95,6 +95,13 @@ class Presenter:
         if vocabs:
             return self.v.label(vocabs[0], value)
         return str(value)
+
+    def fact_label(self, record: Kommune, path: str) -> str:
+        """What a source supports, as readers call it: a field's label, or "Maßnahme „Elterncafé“"."""
+        if path.startswith("massnahmen."):
+            measure = record.measure(path.split(".", 1)[1])
+            return f"{self.v.text('massnahme')} „{measure.titel}“" if measure else path
+        return self.v.field_label(path)
 
     def kreis(self, record: Kommune) -> str:
         return self.value("kreis", record.kreis) if record.needs_kreis else self.v.text("entfaellt")

@@ -25,7 +25,7 @@ from .facets import FacetValue, facet_values, facets_of
 from .guide import guide_context
 from .loader import Chapter, Handbook, Municipality
 from .markers import Marker
-from .model import Kommune, value_at
+from .model import Kommune, measure_key, value_at
 from .opendata import LICENCE
 from .present import MeasureRef, Presenter, all_measures, footnotes, measures_of
 from .provenance import last_changes
@@ -120,6 +120,7 @@ class Renderer:
         return self.env.get_template(template).render(
             v=self.v, text=_escaped(self.v.text), label=_escaped(self.v.label), field=_escaped(self.v.field_label),
             short=_escaped(self.v.short_label), present=self.present, changed=self.changed, chart=self.chart,
+            measure_key=measure_key,
             stand=self.records_stand,
             # link prefix to the site root (generated pages sit one folder deep); notices: one set per page
             **{"root": "../", "notices": Notices(), **context},

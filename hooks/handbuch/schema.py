@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import CROSS_FIELD_SCHEMA, FIELD_PATH_KEY, VOCABULARY_KEY, Kommune, field_paths, owner_model, source_paths
+from .model import CROSS_FIELD_SCHEMA, FIELD_PATH_KEY, MEASURE_PATH_PATTERN, VOCABULARY_KEY, Kommune, field_paths, owner_model, source_paths
 from .vocabularies import Vocabularies
 
 SCHEMA_FILE = "schemas/kommune.schema.json"
@@ -20,8 +20,11 @@ def _apply_vocabularies(node: Any, vocabularies: Vocabularies) -> None:
     if isinstance(node, dict):
         if node.pop(FIELD_PATH_KEY, None):  # an entry of `belegt`: a field path of the record
             paths = source_paths(vocabularies)
-            node["enum"] = paths
-            node["enumDescriptions"] = [vocabularies.field_label(path) for path in paths]
+            node.pop("type", None)
+            node["anyOf"] = [
+                {"type": "string", "enum": paths, "enumDescriptions": [vocabularies.field_label(p) for p in paths]},
+                {"type": "string", "pattern": MEASURE_PATH_PATTERN,
+                 "description": "eine Maßnahme: massnahmen.<Kurzname ihres Titels>, z. B. massnahmen.elterncafe"}]
         name = node.pop(VOCABULARY_KEY, None)
         if name is not None:
             entries = vocabularies.values(name)

@@ -54,7 +54,7 @@ PROGRAMMES = "programme"  # the value list of programme short names, made from c
 # Texts the templates use; a missing one is a content error, not a crash.
 REQUIRED_TEXTS = (
     "keine_angabe", "entfaellt", "ja", "nein", "beispiel_hinweis", "beispiel_kurz", "keine_massnahmen", "bearbeiten",
-    "stand", "zuletzt_geaendert", "ohne_versionsgeschichte", "beispiel_markierung", "kommune", "kommunen",
+    "stand", "zuletzt_geaendert", "ohne_versionsgeschichte", "beispiel_markierung", "kommune", "kommunen", "massnahme",
     "leere_abschnitte",
 )
 
