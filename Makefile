@@ -8,7 +8,7 @@ SITE   ?= site
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site test validate serve offline pdf bench search-eval generate schema new redaktion lock clean help
+.PHONY: site test validate serve offline pdf bench search-eval generate schema new migrate redaktion lock clean help
 
 help:
 	@echo "make site      – Inhalte prüfen und die Website nach $(SITE)/ bauen"
@@ -21,6 +21,7 @@ help:
 	@echo "make generate  – erzeugte Markdown-Seiten nach build/pages/ schreiben"
 	@echo "make new NAME=\"Stadt Beispiel\" – neuen Kommunen-Datensatz anlegen (optional KREIS=…, ART=…)"
 	@echo "make schema    – Schema (schemas/) und CONTRIBUTING.md aus Modell und Vokabularen neu erzeugen"
+	@echo "make migrate   – Datensätze auf Datenmodell 3 umstellen (ARGS=--pruefen: nur melden)"
 	@echo "make search-eval – Trefferquote der Suche: Materials Standardsuche neben unserer (Chromium)"
 	@echo "make bench     – Benchmark mit synthetischen Inhalten (40, 600, 2000 Kommunen; BENCH_ARGS=--gross auch 5000)"
 	@echo "make lock      – Lock-Dateien aus requirements*.in neu erzeugen"
@@ -70,6 +71,9 @@ new: $(VENV)/.site-installed
 
 schema: $(VENV)/.site-installed
 	$(BIN)/python scripts/schema.py
+
+migrate: $(VENV)/.site-installed
+	$(BIN)/python scripts/migrate.py $(ARGS)
 
 # Browser tests drive Debian's chromium (never a browser downloaded by Playwright);
 # CHROMIUM=/path selects another installed Chromium (tests read HANDBUCH_CHROMIUM).

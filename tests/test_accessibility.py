@@ -10,6 +10,7 @@ from browser import browser_page, serve
 pytestmark = pytest.mark.slow
 
 PAGES = ["/", "/kommunen/", "/kommunen/beispielstadt/", "/kommunen/essen/", "/massnahmen/", "/kennzahlen/",
+         "/programme/", "/programme/kekiz/", "/programme/lvr-teilhabe/",
          "/leitfaden/netzwerke-aufbauen/", "/mitwirken/", "/leitfaden/programm/", "/leitfaden/steuerung/"]
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
         "resultTypes": ["violations"]}
