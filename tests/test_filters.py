@@ -20,7 +20,7 @@ def _narrow_by_programme(page) -> None:
     handbook = load_handbook(CONTENT)
     everyone = len(handbook.municipalities)
     assert len(_visible_rows(page)) == everyone
-    box = page.locator("div.handbuch-filter[data-filter=programme]")
+    box = page.locator("div.handbuch-filter:has(#filter-programm)")
     assert box.is_visible()  # shown only with script
     for slug in handbook.vocabularies.programme:
         expected = sorted(m.record.name for m in handbook.municipalities
@@ -50,4 +50,57 @@ def test_kommunen_narrow_by_programme_offline(bundle):
     with browser_page("file://") as s:
         s.page.goto((bundle / "kommunen" / "index.html").as_uri())
         _narrow_by_programme(s.page)
+        assert s.outside_requests() == []
+
+
+def _narrow_measures(page) -> None:
+    from handbuch.render import kreis_of
+    from handbuch.slugs import slugify
+
+    handbook = load_handbook(CONTENT)
+    refs = [(m.record, x) for m in handbook.municipalities for x in m.record.massnahmen]
+    visible = ".handbuch-sortierbar tbody tr:not([hidden])"
+    assert page.locator(visible).count() == len(refs)
+    output = page.locator(".handbuch-filterbereich output")
+
+    def expect(count: int) -> None:
+        assert page.locator(visible).count() == count
+        assert output.inner_text() == f"{count} von {len(refs)} Maßnahmen"
+
+    page.select_option("#filter-handlungsfeld", "fruehe-hilfen")
+    expect(sum(1 for _, x in refs if x.handlungsfeld == "fruehe-hilfen"))
+    # groups of other fields are hidden with their heading
+    assert page.locator("h2#schule").is_hidden() and page.locator("h2#fruehe-hilfen").is_visible()
+    page.select_option("#filter-lebensphasen", "rund-um-die-geburt")
+    expect(sum(1 for _, x in refs if x.handlungsfeld == "fruehe-hilfen" and "rund-um-die-geburt" in (x.lebensphasen or ())))
+    page.select_option("#filter-handlungsfeld", "")
+    page.select_option("#filter-lebensphasen", "")
+    kreis = "Kreis Unna"
+    page.select_option("#filter-kreis", slugify(kreis))
+    expect(sum(1 for r, _ in refs if kreis_of(r) == kreis))
+    page.select_option("#filter-kreis", "")
+    page.select_option("#filter-programme", "kinderstark")
+    in_kinderstark = [(r, x) for r, x in refs if (e := r.entry("kinderstark")) is not None and e.teilnahme]
+    expect(len(in_kinderstark))
+    page.select_option("#filter-zielgruppen", "eltern")
+    expect(sum(1 for _, x in in_kinderstark if "eltern" in (x.zielgruppen or ())))
+    page.select_option("#filter-zielgruppen", "")
+    page.select_option("#filter-programme", "")
+    page.fill("#filter-text", "familienbüro")
+    expect(sum(1 for r, x in refs if "familienbüro" in f"{x.titel} {r.name}".lower()))
+    page.fill("#filter-text", "")
+    assert page.locator(visible).count() == len(refs) and output.inner_text() == ""
+
+
+def test_massnahmen_narrow_by_field_phase_group_kreis_and_programme_over_http(real_build):
+    with serve(real_build.site) as origin, browser_page(origin) as s:
+        s.page.goto(origin + "/massnahmen/")
+        _narrow_measures(s.page)
+        assert s.outside_requests() == []
+
+
+def test_massnahmen_narrow_offline(bundle):
+    with browser_page("file://") as s:
+        s.page.goto((bundle / "massnahmen" / "index.html").as_uri())
+        _narrow_measures(s.page)
         assert s.outside_requests() == []

@@ -110,3 +110,76 @@ def test_the_record_page_shows_which_source_supports_which_measure(content, tmp_
         assert re.findall(r'href="#quelle-(\d)"', belege) == [str(number)], title
     sources = html[html.index('<ol class="handbuch-quellen">'):]
     assert "Maßnahme „Familienbüro im Rathaus“</a>" in sources
+
+
+# --- coverage, similar measures -------------------------------------------------------------------
+
+def _measure(title: str, field: str, phases: str = "") -> str:
+    return f"  - titel: {title}\n    handlungsfeld: {field}\n" + (f"    lebensphasen: [{phases}]\n" if phases else "")
+
+
+def _real(content, slug: str, name: str, measures: list[str], extra: str = "") -> None:
+    keys = [re.sub(r"[^a-z0-9]+", "-", m.split("\n")[0].split(": ", 1)[1].lower()).strip("-") for m in measures]
+    belegt = ", ".join(["art", "ags", *(f"massnahmen.{k}" for k in keys)])
+    ags = {"a": "05000001", "b": "05000002", "c": "05000003"}[slug]
+    write_record(content, slug, f"name: {name}\nart: kreisfreie-stadt\nags: \"{ags}\"\n{extra}quellen:\n"
+                 f"  - titel: Q\n    url: https://example.org/{slug}\n    belegt: [{belegt}]\nmassnahmen:\n"
+                 + "".join(measures))
+
+
+def _fixture(content) -> None:
+    _real(content, "a", "Astadt", [_measure("Elterncafe", "familienbildung", "kita, grundschule"),
+                                   _measure("Babylotse", "fruehe-hilfen", "rund-um-die-geburt")])
+    _real(content, "b", "Bstadt", [_measure("Familienfruehstueck", "familienbildung", "kita"),
+                                   _measure("Lernhilfe", "schule", "grundschule"),
+                                   _measure("Willkommensbesuch", "fruehe-hilfen", "rund-um-die-geburt"),
+                                   _measure("Ohne Phase", "fruehe-hilfen")])
+    _real(content, "c", "Cstadt", [_measure("Elternkurs", "familienbildung", "kita, grundschule")])
+    write_record(content, "beispiel", 'name: Beispiel\nart: kreisfreie-stadt\nags: "99000001"\nbeispiel: true\n'
+                 "massnahmen:\n" + _measure("Erfundenes Elterncafe", "familienbildung", "kita"))
+
+
+def test_coverage_counts_real_measures_by_field_and_phase(content):
+    from handbuch import aggregates
+    _fixture(content)
+    c = aggregates.coverage(load_handbook(content))
+    rows = {field: (counts, without, total) for field, _, counts, without, total in c.rows}
+    # phases: geburt, krippe, kita, grundschule, sekundarstufe, uebergang-beruf (counted by hand)
+    assert rows["familienbildung"] == ((0, 0, 3, 2, 0, 0), 0, 3)
+    assert rows["fruehe-hilfen"] == ((2, 0, 0, 0, 0, 0), 1, 3)
+    assert rows["schule"] == ((0, 0, 0, 1, 0, 0), 0, 1)
+    assert (c.measures, c.records, c.without_phase, c.phase_totals) == (7, 3, 1, (2, 0, 3, 3, 0, 0))
+    assert "Hilfen zur Erziehung" in c.empty_fields and c.empty_phases == ("Krippe (unter 3 Jahren)", "Sekundarstufe",
+                                                                          "Übergang Schule–Beruf")
+
+
+def test_similar_measures_share_field_and_phase_elsewhere(content):
+    from handbuch.present import all_measures, similar_index, similar_measures
+    _fixture(content)
+    handbook = load_handbook(content)
+    index = similar_index(all_measures(handbook))
+    a = handbook.municipalities[0]
+    assert a.slug == "a"
+    found = similar_measures(index, a.record.massnahmen, {"a"})
+    # Elternkurs shares two (field, phase) pairs with the Elterncafe, so it comes first; no example record.
+    assert [(r.municipality.slug, r.measure.titel) for r in found] == [
+        ("c", "Elternkurs"), ("b", "Familienfruehstueck"), ("b", "Willkommensbesuch")]
+
+
+@pytest.mark.slow
+def test_massnahmen_page_and_similar_on_built_pages(content, tmp_path):
+    _fixture(content)
+    build = run_build(tmp_path / "site", content)
+    assert build.returncode == 0, build.output
+    page = build.page("massnahmen")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page[page.index("<article"):]).split())
+    assert "Im Handbuch stehen 7 Maßnahmen aus 3 echten Jugendämtern" in text
+    assert "Familienbildung – – 3 2 – – – 3" in text and "Frühe Hilfen 2 – – – – – 1 3" in text
+    assert "Zusammen 2 – 3 3 – – 1 7".replace("–", "0") in text.replace("–", "0")
+    assert 'data-handlungsfeld="familienbildung" data-lebensphasen="kita grundschule"' in page
+    record = build.page("kommunen/a")
+    section = record[record.index('id="aehnliche-massnahmen"'):]
+    section = section[: section.index("</ul>")]
+    assert re.findall(r'href="\.\./c/#(massnahme-[a-z-]+)"', section) == ["massnahme-elternkurs"]
+    assert "Cstadt: Familienbildung; Kita (3 bis 6 Jahre), Grundschule" in " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    assert "Erfundenes" not in section

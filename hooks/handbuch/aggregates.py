@@ -142,3 +142,35 @@ def programme(handbook: Handbook, slug: str) -> ProgrammeOverview:
 def programmes(handbook: Handbook) -> tuple[ProgrammeOverview, ...]:
     """Every programme of content/programme.yml, in file order."""
     return tuple(programme(handbook, slug) for slug in handbook.vocabularies.programme)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Real measures by Handlungsfeld (rows) and Lebensphase (columns): where practice is recorded
+    and where it is thin. A zero means "none recorded", never "no offer"."""
+
+    phases: tuple[tuple[str, str], ...]  # (slug, label) of the Lebensphasen, in vocabulary order
+    rows: tuple[tuple[str, str, tuple[int, ...], int, int], ...]  # (field, label, per phase, without phase, total)
+    phase_totals: tuple[int, ...]  # measures per Lebensphase (a measure counts in each of its phases)
+    without_phase: int
+    measures: int  # real measures
+    records: int  # real records with at least one measure
+    empty_fields: tuple[str, ...]  # labels of Handlungsfelder without any real measure
+    empty_phases: tuple[str, ...]  # labels of Lebensphasen without any real measure
+
+
+def coverage(handbook: Handbook) -> Coverage:
+    v = handbook.vocabularies
+    phases = tuple((slug, entry.label) for slug, entry in v.values("lebensphasen").items())
+    measures = [measure for m in real_municipalities(handbook) for measure in m.record.massnahmen]
+    rows = []
+    for field, entry in v.values("handlungsfelder").items():
+        mine = [m for m in measures if m.handlungsfeld == field]
+        per_phase = tuple(sum(1 for m in mine if slug in (m.lebensphasen or ())) for slug, _ in phases)
+        rows.append((field, entry.label, per_phase, sum(1 for m in mine if not m.lebensphasen), len(mine)))
+    phase_totals = tuple(sum(1 for m in measures if slug in (m.lebensphasen or ())) for slug, _ in phases)
+    return Coverage(
+        phases, tuple(rows), phase_totals, sum(1 for m in measures if not m.lebensphasen), len(measures),
+        sum(1 for m in real_municipalities(handbook) if m.record.massnahmen),
+        tuple(label for _, label, _, _, total in rows if not total),
+        tuple(label for (_, label), total in zip(phases, phase_totals) if not total))

@@ -6,6 +6,7 @@ Shared by the pages (render.py) and the open data (opendata.py).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,3 +180,31 @@ def all_measures(handbook: Handbook) -> list[MeasureRef]:
 def measures_of(municipality: Municipality) -> list[MeasureRef]:
     return [MeasureRef(municipality, measure, anchor)
             for measure, anchor in zip(municipality.record.massnahmen, measure_anchors(municipality.record))]
+
+
+def similar_index(refs: list[MeasureRef]) -> dict[tuple[str, str], list[MeasureRef]]:
+    """Real measures by (Handlungsfeld, Lebensphase): built once per build for "Ähnliche Maßnahmen anderswo"."""
+    index: dict[tuple[str, str], list[MeasureRef]] = {}
+    for ref in refs:
+        if ref.municipality.record.beispiel:
+            continue  # invented examples are no practice "elsewhere"
+        for phase in ref.measure.lebensphasen or ():
+            index.setdefault((ref.measure.handlungsfeld, phase), []).append(ref)
+    return index
+
+
+def similar_measures(index: dict[tuple[str, str], list[MeasureRef]], measures: Iterable[Massnahme],
+                     exclude: set[str], limit: int = 8) -> list[MeasureRef]:
+    """Measures in other Jugendämter with the same Handlungsfeld and a common Lebensphase as any of
+    ``measures``: the most shared (field, phase) pairs first, then by place and title."""
+    keys = {(m.handlungsfeld, phase) for m in measures for phase in m.lebensphasen or ()}
+    score: dict[tuple[str, str], tuple[int, MeasureRef]] = {}
+    for key in keys:
+        for ref in index.get(key, ()):
+            if ref.municipality.slug in exclude:
+                continue
+            ident = (ref.municipality.slug, ref.anchor)
+            score[ident] = (score.get(ident, (0, ref))[0] + 1, ref)
+    ranked = sorted(score.values(), key=lambda item: (-item[0], item[1].municipality.record.name.casefold(),
+                                                      item[1].measure.titel.casefold()))
+    return [ref for _, ref in ranked[:limit]]

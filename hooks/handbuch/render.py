@@ -26,8 +26,9 @@ from .guide import guide_context
 from .loader import Chapter, Handbook, Municipality
 from .markers import Marker
 from .model import Kommune, measure_key, value_at
+from .slugs import slugify
 from .opendata import LICENCE
-from .present import MeasureRef, Presenter, all_measures, footnotes, measures_of
+from .present import MeasureRef, Presenter, all_measures, footnotes, measures_of, similar_index, similar_measures
 from .provenance import last_changes
 from .start import GuideLinks, recently_changed
 
@@ -150,6 +151,13 @@ class Renderer:
             marker)]
 
     @functools.cached_property
+    def similar_index(self) -> dict[tuple[str, str], list[MeasureRef]]:
+        return similar_index(self.measures)
+
+    def similar(self, measures: Iterable[Any], exclude: set[str]) -> list[MeasureRef]:
+        return similar_measures(self.similar_index, measures, exclude)
+
+    @functools.cached_property
     def measures_of(self) -> dict[str, list[MeasureRef]]:
         grouped: dict[str, list[MeasureRef]] = {}
         for ref in self.measures:
@@ -205,7 +213,8 @@ class Renderer:
         covered = sum(1 for value in counts.values() if value)
         without = sum(1 for m in record.massnahmen if not m.lebensphasen)
         summary = (f"{len(record.massnahmen)} Maßnahmen; {covered} von {len(counts)} Feldern aus Handlungsfeld und "
-                   f"Lebensphase sind besetzt, leere Felder sind Lücken der Kette.")
+                   f"Lebensphase sind besetzt. Ein leeres Feld heißt: keine Maßnahme erfasst – keine Angabe, "
+                   f"nicht „kein Angebot“.")
         if without:
             summary += f" {without} Maßnahmen ohne Angabe zur Lebensphase sind nicht eingezeichnet."
         heads = []
@@ -387,11 +396,13 @@ class Renderer:
         record = municipality.record
         comparison = self.comparison(record)
         facets = self.facets_by_slug[municipality.slug]
+        similar = self.similar(record.massnahmen, {municipality.slug})
 
         def render() -> str:
             return self._render("kommune.md.j2", m=municipality, r=record, comparison=comparison,
                                 form=form_link(municipality.slug) if self.editor else None,
                                 notes=footnotes(record), facets=facets, chain=self.chain(municipality),
+                                similar=similar,
                                 measures=[(r.measure, r.anchor) for r in self.measures_of.get(municipality.slug, [])])
 
         if self.memo is None:
@@ -399,7 +410,8 @@ class Renderer:
         # Everything the page shows besides the vocabularies (PageMemo.begin): its record, its
         # git date, how many others share its answers, and its facet pages.
         key = (record, municipality.path, self.changed(municipality.path), tuple(comparison),
-               tuple(value.src_uri for value in facets))
+               tuple(value.src_uri for value in facets),
+               tuple((r.municipality.slug, r.municipality.record.name, r.anchor, r.measure) for r in similar))
         return self.memo.render(f"kommunen/{municipality.slug}.md", key, render)
 
     def facet_pages(self) -> list[PageSpec]:
@@ -420,13 +432,16 @@ class Renderer:
         if (marker := value.measure_marker()) is not None:
             field = value.value if value.facet.kind == "handlungsfeld" else None
             measures, more, more_link = self._first_measures(marker, field, "../../")
+        similar = (self.similar([x for m in municipalities for x in m.record.massnahmen],
+                                {m.slug for m in municipalities}) if value.facet.kind == "kreis" else [])
         render = functools.partial(
             self._render, "thema.md.j2", value=value, facet_label=label, municipalities=municipalities,
-            items=measures, more=more, more_link=more_link, root="../../")
+            items=measures, more=more, more_link=more_link, similar=similar, root="../../")
         if self.memo is None:
             return render()
         return self.memo.render(value.src_uri, (
-            value, tuple((m.slug, m.record) for m in municipalities), tuple(measures), more), render)
+            value, tuple((m.slug, m.record) for m in municipalities), tuple(measures), more,
+            tuple((r.municipality.slug, r.municipality.record.name, r.anchor, r.measure) for r in similar)), render)
 
     def contributor_guide(self, page: bool = True) -> str:
         """The editors' guide: the page /mitwirken/, or (page=False) CONTRIBUTING.md's text."""
@@ -434,13 +449,30 @@ class Renderer:
 
     def _measures_page(self) -> str:
         def render() -> str:
-            return self._render("massnahmen.md.j2", groups=self._measure_groups())
+            return self._render("massnahmen.md.j2", groups=self._measure_groups(),
+                                coverage=aggregates.coverage(self.handbook), filters=self._measure_filters(),
+                                kreis_key=lambda record: slugify(kreis_of(record)) or "kreisfrei")
 
         if self.memo is None:
             return render()
-        # All it shows of a record: its name, whether it is an example, and its measures.
-        key = tuple((m.slug, m.record.name, m.record.beispiel, m.record.massnahmen) for m in self.handbook.municipalities)
+        # All it shows of a record: its name, Kreis and programmes (filters), whether it is an example,
+        # and its measures.
+        key = tuple((m.slug, m.record.name, m.record.kreis, m.record.art, m.record.programme, m.record.beispiel,
+                     m.record.massnahmen) for m in self.handbook.municipalities)
         return self.memo.render("massnahmen/index.md", key, render)
+
+    def _measure_filters(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """The choices of /massnahmen/: (data attribute, label, [(value, label)]) per filter."""
+        v = self.v
+        kreise = sorted({kreis_of(m.record) for m in self.handbook.municipalities} - {""}, key=str.casefold)
+        return [
+            ("handlungsfeld", v.field_label("massnahmen.handlungsfeld"),
+             [(slug, e.label) for slug, e in v.values("handlungsfelder").items()]),
+            ("lebensphasen", "Lebensphase", [(slug, e.label) for slug, e in v.values("lebensphasen").items()]),
+            ("zielgruppen", "Zielgruppe", [(slug, e.label) for slug, e in v.values("zielgruppen").items()]),
+            ("kreis", v.field_label("kreis"), [(slugify(k), k) for k in kreise] + [("kreisfrei", "kreisfreie Städte")]),
+            ("programme", "Programm", [(slug, p.kurzname) for slug, p in v.programme.items()]),
+        ]
 
     def _measure_groups(self) -> list[tuple[str, str, list[MeasureRef]]]:
         groups = []
@@ -448,6 +480,11 @@ class Renderer:
             refs = [r for r in self.measures if r.measure.handlungsfeld == slug]
             groups.append((slug, entry.label, refs))
         return groups
+
+
+def kreis_of(record: Kommune) -> str:
+    """The Kreis a reader narrows by: a town's Kreis, a Kreis itself; "" for a kreisfreie Stadt."""
+    return record.kreis or (record.name if record.art == "kreis" else "")
 
 
 _UNSET: Any = object()

@@ -87,19 +87,49 @@
     table.closest(".handbuch-sortierbar").classList.add("handbuch-karten");
   }
 
-  // Overview tables: sortable by clicking or with Enter on a column head, and a filter
-  // box above them. Works from file:// as well; without JavaScript the tables stay as they are.
-  var tables = document.querySelectorAll(".handbuch-sortierbar table");
-  Array.prototype.forEach.call(tables, function (table, index) {
-    prepareCards(table);
-    if (typeof Tablesort === "function") {
-      // tablesort makes each column head focusable and sorts on click and Enter.
-      new Tablesort(table);
-      Array.prototype.forEach.call(table.querySelectorAll("thead th"), function (head) {
-        head.setAttribute("title", "Nach dieser Spalte sortieren");
+  // Overview tables: sortable by clicking or with Enter on a column head, and narrowed by a text box
+  // and by choices (select[data-filter]: a row stays when its [data-<name>] element lists the chosen
+  // value). A page-wide filter area (.handbuch-filterbereich, /massnahmen/) narrows all its tables
+  // together and hides groups left empty; elsewhere each table gets its own text box. Works from
+  // file:// as well; without JavaScript the tables stay complete.
+  var tables = Array.prototype.slice.call(document.querySelectorAll(".handbuch-sortierbar table"));
+  var area = document.querySelector(".handbuch-filterbereich");
+  var choices = Array.prototype.map.call(document.querySelectorAll("select[data-filter]"), function (select) {
+    return { name: select.getAttribute("data-filter"), select: select };
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("div.handbuch-filter[hidden]"), function (box) {
+    box.hidden = false;
+  });
+  function matches(row, needle) {
+    if (needle && row.textContent.toLowerCase().indexOf(needle) === -1) return false;
+    return choices.every(function (choice) {
+      var wanted = choice.select.value;
+      if (!wanted) return true;
+      var cell = row.querySelector("[data-" + choice.name + "]");
+      return cell !== null && cell.getAttribute("data-" + choice.name).split(" ").indexOf(wanted) !== -1;
+    });
+  }
+  function narrow(group, input, outputs, noun) {
+    var needle = input.value.trim().toLowerCase();
+    var shown = 0, all = 0;
+    group.forEach(function (table) {
+      var rows = table.querySelectorAll("tbody tr"), visible = 0;
+      Array.prototype.forEach.call(rows, function (row) {
+        var keep = matches(row, needle);
+        row.hidden = !keep;
+        if (keep) visible += 1;
       });
-    }
-    var id = "tabellenfilter-" + index;
+      all += rows.length;
+      shown += visible;
+      var section = table.closest(".handbuch-gruppe");
+      if (section) section.hidden = visible === 0;
+    });
+    var narrowed = needle || choices.some(function (choice) { return choice.select.value; });
+    outputs.forEach(function (output) {
+      output.textContent = narrowed ? shown + " von " + all + " " + noun : "";
+    });
+  }
+  function textBox(id) {
     var wrapper = document.createElement("div");
     wrapper.className = "handbuch-filter";
     var label = document.createElement("label");
@@ -115,35 +145,30 @@
     wrapper.appendChild(label);
     wrapper.appendChild(input);
     wrapper.appendChild(status);
-    table.parentNode.insertBefore(wrapper, table);
-    // Choice filters written into the page (div.handbuch-filter[data-filter], e.g. by programme):
-    // a row stays when its [data-<name>] cell lists the chosen value. They combine with the text box.
-    var choices = Array.prototype.map.call(document.querySelectorAll("div.handbuch-filter[data-filter]"), function (box) {
-      box.hidden = false;
-      return { name: box.getAttribute("data-filter"), select: box.querySelector("select"),
-               output: box.querySelector("output") };
-    });
-    function apply() {
-      var needle = input.value.trim().toLowerCase();
-      var rows = table.querySelectorAll("tbody tr");
-      var shown = 0;
-      Array.prototype.forEach.call(rows, function (row) {
-        var match = !needle || row.textContent.toLowerCase().indexOf(needle) !== -1;
-        choices.forEach(function (choice) {
-          var wanted = choice.select.value;
-          var cell = row.querySelector("[data-" + choice.name + "]");
-          var values = cell ? cell.getAttribute("data-" + choice.name).split(" ") : [];
-          if (wanted && values.indexOf(wanted) === -1) match = false;
-        });
-        row.hidden = !match;
-        if (match) shown += 1;
+    return { wrapper: wrapper, input: input, status: status };
+  }
+  tables.forEach(function (table, index) {
+    prepareCards(table);
+    if (typeof Tablesort === "function") {
+      // tablesort makes each column head focusable and sorts on click and Enter.
+      new Tablesort(table);
+      Array.prototype.forEach.call(table.querySelectorAll("thead th"), function (head) {
+        head.setAttribute("title", "Nach dieser Spalte sortieren");
       });
-      var narrowed = needle || choices.some(function (choice) { return choice.select.value; });
-      var text = narrowed ? shown + " von " + rows.length + " Zeilen" : "";
-      status.textContent = text;
-      choices.forEach(function (choice) { if (choice.output) choice.output.textContent = text; });
     }
-    input.addEventListener("input", apply);
-    choices.forEach(function (choice) { choice.select.addEventListener("change", apply); });
+    if (area) return;
+    var box = textBox("tabellenfilter-" + index);
+    table.parentNode.insertBefore(box.wrapper, table);
+    var outputs = [box.status].concat(Array.prototype.slice.call(document.querySelectorAll("div.handbuch-filter output")));
+    var run = function () { narrow([table], box.input, outputs, "Zeilen"); };
+    box.input.addEventListener("input", run);
+    choices.forEach(function (choice) { choice.select.addEventListener("change", run); });
   });
+  if (area) {
+    var input = area.querySelector("input[type=search]");
+    var outputs = Array.prototype.slice.call(area.querySelectorAll("output"));
+    var run = function () { narrow(tables, input, outputs, "Maßnahmen"); };
+    input.addEventListener("input", run);
+    choices.forEach(function (choice) { choice.select.addEventListener("change", run); });
+  }
 })();
