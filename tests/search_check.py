@@ -10,6 +10,7 @@ that page only if the section is among the entry's links.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,9 @@ PLACEHOLDER = "Suchbegriff eingeben"  # Material's German text for an empty sear
 @dataclass(frozen=True)
 class Query:
     text: str
-    expected: str  # site-relative location: "leitfaden/steuerung/" or "kommunen/essen/#steckbrief"
+    # site-relative location: "leitfaden/steuerung/" or "kommunen/essen/#steckbrief"; with * a pattern,
+    # e.g. "kommunen/*/#massnahme-*familienbuero*": any real record's measure (examples never count)
+    expected: str
     kind: str
 
 
@@ -72,22 +75,43 @@ def result_groups(page: Page, query: str, base: str) -> list[list[str]]:
     return [[location(href, base) for href in group] for group in hrefs]
 
 
-def rank(groups: list[list[str]], expected: str) -> int | None:
-    """1-based position of the entry holding the expected page (and section), or None."""
+def rank(groups: list[list[str]], expected: str, examples: frozenset[str] = frozenset()) -> int | None:
+    """1-based position of the entry holding the expected page (and section), or None.
+
+    A pattern (with *) matches any page and section it fits, except the pages in ``examples``
+    (invented records: a reader asking for practice must find a real one)."""
     page_part = expected.split("#", 1)[0]
     for position, group in enumerate(groups, start=1):
-        if group and group[0].split("#", 1)[0] == page_part and ("#" not in expected or expected in group):
+        if not group:
+            continue
+        page = group[0].split("#", 1)[0]
+        if "*" in expected:
+            if page not in examples and fnmatch.fnmatchcase(page, page_part) and (
+                    "#" not in expected or any(fnmatch.fnmatchcase(link, expected) for link in group)):
+                return position
+        elif page == page_part and ("#" not in expected or expected in group):
             return position
     return None
+
+
+def example_pages() -> frozenset[str]:
+    """Locations of the invented example records, which a pattern never accepts."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
+    from handbuch.loader import load_handbook
+
+    return frozenset(f"kommunen/{m.slug}/" for m in load_handbook().municipalities if m.record.beispiel)
 
 
 def run_queries(page: Page, base: str, queries: list[Query]) -> list[tuple[Query, int | None, list[str]]]:
     """Every query through the search box of the site at `base` (ending in "/")."""
     open_search(page, base + ("index.html" if base.startswith("file:") else ""))
+    examples = example_pages()
     outcome = []
     for query in queries:
         groups = result_groups(page, query.text, base)
-        outcome.append((query, rank(groups, query.expected), [group[0] for group in groups[:5]]))
+        outcome.append((query, rank(groups, query.expected, examples), [group[0] for group in groups[:5]]))
     return outcome
 
 

@@ -55,8 +55,19 @@ def _apply_labels(schema: dict[str, Any], vocabularies: Vocabularies) -> None:
             prop["description"] = entry.beschreibung + (f" {prop['description']}" if "description" in prop else "")
 
 
+def _apply_phases(schema: dict[str, Any], vocabularies: Vocabularies) -> None:
+    """A programme entry's phase: one of the phases content/programme.yml defines (the loader checks
+    that it belongs to the entry's programme; the schema can only offer them all)."""
+    phases = [(slug, f"{p.kurz}: {phase.label}") for p in vocabularies.programme.values()
+              for slug, phase in p.phasen.items()]
+    prop = schema["$defs"]["Teilnahme"]["properties"]["phase"]
+    prop["anyOf"] = [{"type": "string", "enum": [slug for slug, _ in phases],
+                      "enumDescriptions": [label for _, label in phases]}, {"type": "null"}]
+
+
 def build_schema(vocabularies: Vocabularies) -> dict[str, Any]:
     schema = Kommune.model_json_schema()
+    _apply_phases(schema, vocabularies)
     _apply_vocabularies(schema, vocabularies)
     _apply_labels(schema, vocabularies)
     schema["allOf"] = CROSS_FIELD_SCHEMA
