@@ -8,7 +8,7 @@ SITE   ?= site
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site test validate serve offline pdf bench search-eval generate schema new migrate redaktion lock clean help
+.PHONY: site test validate serve offline pdf bench search-eval generate schema new migrate abdeckung redaktion lock clean help
 
 help:
 	@echo "make site      – Inhalte prüfen und die Website nach $(SITE)/ bauen"
@@ -22,6 +22,7 @@ help:
 	@echo "make new NAME=\"Stadt Beispiel\" – neuen Kommunen-Datensatz anlegen (optional KREIS=…, ART=…)"
 	@echo "make schema    – Schema (schemas/) und CONTRIBUTING.md aus Modell und Vokabularen neu erzeugen"
 	@echo "make migrate   – Datensätze auf Datenmodell 3 umstellen (ARGS=--pruefen: nur melden)"
+	@echo "make abdeckung – docs/entwicklung/massnahmen.md: echte Maßnahmen je Handlungsfeld und Lebensphase"
 	@echo "make search-eval – Trefferquote der Suche: Materials Standardsuche neben unserer (Chromium)"
 	@echo "make bench     – Benchmark mit synthetischen Inhalten (40, 600, 2000 Kommunen; BENCH_ARGS=--gross auch 5000)"
 	@echo "make lock      – Lock-Dateien aus requirements*.in neu erzeugen"
@@ -74,6 +75,9 @@ schema: $(VENV)/.site-installed
 
 migrate: $(VENV)/.site-installed
 	$(BIN)/python scripts/migrate.py $(ARGS)
+
+abdeckung: $(VENV)/.site-installed
+	$(BIN)/python scripts/abdeckung.py
 
 # Browser tests drive Debian's chromium (never a browser downloaded by Playwright);
 # CHROMIUM=/path selects another installed Chromium (tests read HANDBUCH_CHROMIUM).

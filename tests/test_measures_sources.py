@@ -183,3 +183,36 @@ def test_massnahmen_page_and_similar_on_built_pages(content, tmp_path):
     assert re.findall(r'href="\.\./c/#(massnahme-[a-z-]+)"', section) == ["massnahme-elternkurs"]
     assert "Cstadt: Familienbildung; Kita (3 bis 6 Jahre), Grundschule" in " ".join(re.sub(r"<[^>]+>", " ", section).split())
     assert "Erfundenes" not in section
+
+
+@pytest.mark.slow
+def test_published_coverage_matches_the_shipped_records(real_build):
+    """The counts on /massnahmen/ against a count of the record files themselves (not the aggregates)."""
+    import yaml
+
+    from conftest import CONTENT
+
+    fields, phases = {}, {}
+    for path in sorted((CONTENT / "municipalities").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if data.get("beispiel"):
+            continue
+        for m in data.get("massnahmen") or []:
+            fields[m["handlungsfeld"]] = fields.get(m["handlungsfeld"], 0) + 1
+            for phase in m.get("lebensphasen") or ["ohne"]:
+                phases[phase] = phases.get(phase, 0) + 1
+    vocab = yaml.safe_load((CONTENT / "vocabularies.yml").read_text(encoding="utf-8"))
+    page = real_build.page("massnahmen")
+    table = page[page.index('id="abdeckung"'):]
+    table = table[table.index("<table"): table.index("</table>")]
+    rows = [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    header, body, total = rows[0], rows[1:-1], rows[-1]
+    assert [r[0] for r in body] == [e["label"] for e in vocab["handlungsfelder"].values()]
+    for row, slug in zip(body, vocab["handlungsfelder"]):
+        assert int(row[-1]) == fields.get(slug, 0), slug
+    expected = [str(phases.get(slug, 0)) for slug in vocab["lebensphasen"]] + [str(phases.get("ohne", 0)),
+                                                                             str(sum(fields.values()))]
+    assert total[1:] == expected
+    assert f"Im Handbuch stehen {sum(fields.values())} Maßnahmen" in re.sub(r"<[^>]+>", "", page)
+    assert sum(fields.values()) >= 250

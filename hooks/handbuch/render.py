@@ -92,7 +92,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, md_attr=md_attr, md_block=md_block, md_url=md_url, yaml=yaml_scalar)
+    env.filters.update(md=md, md_attr=md_attr, md_block=md_block, md_url=md_url, yaml=yaml_scalar, zip=zip)
     return env
 
 
