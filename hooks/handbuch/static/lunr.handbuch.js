@@ -132,8 +132,10 @@
   }
 
   /* "Armutsprävention" -> ["armut", "prävention"]: the longest known head whose
-   * remainder, without its linking element, is a known word as well. */
-  function split(index, word) {
+   * remainder, without its linking element, is a known word as well; both split further
+   * ("Kinderarmutsprävention" -> kinder, armut, prävention), so that a page about the parts
+   * is found even when a few records contain the whole word. */
+  function split(index, word, depth) {
     var lower = word.toLowerCase()
     for (var cut = MIN_MODIFIER; cut <= lower.length - MIN_HEAD; cut++) {
       var head = lower.slice(cut)
@@ -144,8 +146,12 @@
         return modifier.length - link.length >= MIN_MODIFIER && modifier.slice(-link.length) === link
       }).map(function (link) { return modifier.slice(0, -link.length) }))
       for (var i = 0; i < candidates.length; i++)
-        if (known(index, candidates[i]))
-          return [candidates[i], head]
+        if (known(index, candidates[i])) {
+          if ((depth || 0) >= 2) return [candidates[i], head]
+          return [candidates[i], head].reduce(function (parts, part) {
+            return parts.concat(split(index, part, (depth || 0) + 1) || [part])
+          }, [])
+        }
     }
     return null
   }
@@ -323,6 +329,45 @@
     return results
   }
 
+  /* The guide stays in view (issue 22): however many records contain a word, the best guide
+   * chapter and the best glossary entry that match a query end among the first three pages, the
+   * second-best chapter among the first five. Material multiplies a page's score by 1 to 5 (a
+   * section's by 1 to 2) after this; so each is lifted, if needed, to the bound the n-th best
+   * other page can reach, which no page below it can pass. */
+  var GUIDE = [[/^leitfaden\/[^#]+/, [3, 5]], [/^glossar(?:\/|\.html)/, [3]]]
+  function bound(result) { return result.score * (result.ref.indexOf("#") === -1 ? 5 : 2) }
+  function page(result) { return result.ref.split("#")[0] }
+  function keepGuide(results) {
+    try {
+      var lifted = new Set()
+      GUIDE.forEach(function (rule) {
+        var best = Object.create(null)
+        results.forEach(function (result) {
+          if (rule[0].test(result.ref) && !(best[page(result)] >= result.score)) best[page(result)] = result.score
+        })
+        var pages = Object.keys(best).sort(function (a, b) { return best[b] - best[a] })
+        rule[1].forEach(function (place, i) {
+          var mine = pages[i]
+          if (!mine) return
+          var others = Object.create(null)
+          results.forEach(function (result) {
+            var other = page(result)
+            if (other !== mine && !lifted.has(other)) others[other] = Math.max(others[other] || 0, bound(result))
+          })
+          var ranked = Object.keys(others).map(function (key) { return others[key] }).sort(function (a, b) { return b - a })
+          var needed = ranked.length >= place - lifted.size ? ranked[place - lifted.size - 1] * 1.001 : 0
+          lifted.add(mine)
+          if (best[mine] >= needed) return
+          var factor = needed / best[mine]
+          results.forEach(function (result) { if (page(result) === mine) result.score *= factor })
+        })
+      })
+      return results.sort(function (a, b) { return b.score - a.score })
+    } catch (error) {
+      return results
+    }
+  }
+
   /* The correction of the last query, for the result message (see postMessage below). */
   var correction = null
 
@@ -356,7 +401,7 @@
     }
     var results = positions(this, search.call(this, query))
     if (!compounds.length)
-      return results
+      return keepGuide(results)
     /* Pages with the parts of a compound come after every page with the word itself:
      * Material multiplies a score by at most 5 (title and all terms matched). */
     try {
@@ -373,9 +418,9 @@
       var highest = more.reduce(function (high, result) { return Math.max(high, result.score) }, 0)
       var scale = isFinite(lowest) && highest > 0 ? lowest / (6 * highest) : 1
       more.forEach(function (result) { result.score *= scale })
-      return results.concat(more)
+      return keepGuide(results.concat(more))
     } catch (error) {
-      return results
+      return keepGuide(results)
     }
   }
 
