@@ -67,8 +67,10 @@ def _record(rng: random.Random, index: int, name: str, kreis: str, v, measures: 
              f"stand: 20{rng.randint(16, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
              "quellen:", "  - titel: Synthetische Testdaten"]
     staffel = rng.choice([1, 2, 3])
-    lines += ["programm:", "  teilnahme: true", f"  staffel: {staffel}", f"  seit: {2010 + staffel + (staffel == 3)}",
-              f"  monitoring_projekt: {'true' if rng.random() < 0.1 else 'false'}"]
+    lines += ["programme:", "  - programm: lvr-teilhabe", "    teilnahme: true", f"    phase: staffel-{staffel}",
+              f"    seit: {2010 + staffel}", f"    monitoring_projekt: {'true' if rng.random() < 0.1 else 'false'}"]
+    if rng.random() < 0.5:
+        lines += ["  - programm: kinderstark", "    teilnahme: true", f"    seit: {rng.randint(2020, 2025)}"]
     lines += ["koordination:", f"  verortung: {_weighted(rng, {'leitungsebene': 8, 'stabsstelle': 10, 'planungsebene': 9, 'fachabteilung': 7, 'sonstige': 3})}",
               f"  stellenbeschreibung: {'true' if rng.random() < 0.15 else 'false'}",
               f"  umfang_vzae: {rng.choice([0.5, 0.75, 1.0, 1.5, 2.0])}"]
@@ -111,6 +113,7 @@ def write_content(target: Path, municipalities: int, measures: int, seed: int = 
     shutil.rmtree(target, ignore_errors=True)
     (target / "municipalities").mkdir(parents=True)
     shutil.copy(REPOSITORY / "content" / "vocabularies.yml", target / "vocabularies.yml")
+    shutil.copy(REPOSITORY / "content" / "programme.yml", target / "programme.yml")  # records name programmes
     shutil.copytree(REPOSITORY / "content" / "practice-guide", target / "practice-guide")
     shutil.copy(REPOSITORY / "content" / "abbildungen.yml", target / "abbildungen.yml")  # the chapters draw them
     vocabularies = load_vocabularies(target, [])
