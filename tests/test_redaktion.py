@@ -81,6 +81,32 @@ def test_a_field_type_without_widget_is_a_clear_error():
     assert "Feld „neu.kennzahlen“" in report and "kein Formularfeld" in report and "hooks/handbuch/cms.py" in report
 
 
+def test_a_pattern_without_form_message_is_a_clear_error():
+    from typing import Annotated
+
+    from pydantic import StringConstraints
+
+    class Neu(Record):  # a model extended with a pattern the form has no German message for
+        kennung: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+
+    with pytest.raises(ContentError) as caught:
+        cms.form_fields(Neu, "neu.", VOCABULARIES)
+    report = caught.value.report()
+    assert "Feld „neu.kennung“" in report and "_PATTERN_MESSAGES" in report
+
+
+def test_form_patterns_are_the_models_with_its_length_limit():
+    titel = next(f for f in FIELDS["massnahmen"]["fields"] if f["name"] == "titel")
+    pattern = re.compile(titel["pattern"][0])
+    assert titel["pattern"][1].startswith("Eine Zeile Text") and "höchstens 300 Zeichen" in titel["pattern"][1]
+    assert pattern.match("x" * 300) and not pattern.match("x" * 301)
+    assert not pattern.match(" vorn") and not pattern.match("hinten\x85") and not pattern.match("C1\x9fmitten")
+    beschreibung = FIELDS["beschreibung"]
+    assert beschreibung["widget"] == "text" and "Bilder" in beschreibung["pattern"][1]
+    assert not re.match(beschreibung["pattern"][0], "![Bild](https://example.org/a.png)")
+    assert re.match(beschreibung["pattern"][0], "[Text](https://example.org)\n- Punkt")
+
+
 def test_save_format_round_trips_every_record_and_keeps_edits_to_their_lines():
     result = subprocess.run(["node", "--no-warnings", "tests/cms_format.mjs"], cwd=REPO, capture_output=True,
                             text=True, timeout=60)
