@@ -7,6 +7,8 @@ import json
 import re
 import shutil
 import subprocess
+import sys
+
 import pytest
 import yaml
 
@@ -85,11 +87,123 @@ def test_a_field_type_without_widget_is_a_clear_error():
     assert "Feld „neu.kennzahlen“" in report and "kein Formularfeld" in report and "hooks/handbuch/cms.py" in report
 
 
+def test_a_pattern_without_form_message_is_a_clear_error():
+    from typing import Annotated
+
+    from pydantic import StringConstraints
+
+    class Neu(Record):  # a model extended with a pattern the form has no German message for
+        kennung: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+
+    with pytest.raises(ContentError) as caught:
+        cms.form_fields(Neu, "neu.", VOCABULARIES)
+    report = caught.value.report()
+    assert "Feld „neu.kennung“" in report and "_PATTERN_MESSAGES" in report
+
+
+def test_form_patterns_are_the_models_with_its_length_limit():
+    titel = next(f for f in FIELDS["massnahmen"]["fields"] if f["name"] == "titel")
+    pattern = re.compile(titel["pattern"][0])
+    assert titel["pattern"][1].startswith("Eine Zeile Text") and "höchstens 300 Zeichen" in titel["pattern"][1]
+    assert pattern.match("x" * 300) and not pattern.match("x" * 301)
+    assert not pattern.match(" vorn") and not pattern.match("hinten\x85") and not pattern.match("C1\x9fmitten")
+    beschreibung = FIELDS["beschreibung"]
+    assert beschreibung["widget"] == "text" and "Bilder" in beschreibung["pattern"][1]
+    assert not re.match(beschreibung["pattern"][0], "![Bild](https://example.org/a.png)")
+    assert re.match(beschreibung["pattern"][0], "[Text](https://example.org)\n- Punkt")
+
+
 def test_save_format_round_trips_every_record_and_keeps_edits_to_their_lines():
     result = subprocess.run(["node", "--no-warnings", "tests/cms_format.mjs"], cwd=REPO, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("ok")
+
+
+def test_save_format_properties_every_text_reads_back_as_typed():
+    # fast-check: thousands of generated values per kind of field (tests/cms_format_properties.mjs),
+    # each read back by the handbook's loader, PyYAML and the format itself.
+    result = subprocess.run(["node", "--no-warnings", "tests/cms_format_properties.mjs", sys.executable], cwd=REPO,
+                            capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("ok")
+
+
+_SAVE_SCRIPT = """
+import YAML from "yaml";
+import { readFileSync } from "node:fs";
+import { createFormat } from "./hooks/handbuch/static/redaktion/format.js";
+const fields = YAML.parse(readFileSync("hooks/handbuch/static/redaktion/config.yml", "utf8")).collections[0].fields;
+const format = createFormat(YAML, fields, "# yaml-language-server: $schema=../../schemas/kommune.schema.json\\n");
+const [record, edits] = JSON.parse(readFileSync(0, "utf8"));
+console.log(JSON.stringify(edits.map(([field, value]) => {
+  const data = structuredClone(format.fromFile(record));
+  data[field] = value;
+  return format.toFile(data);
+})));
+"""
+RECORD = "name: Musterdorf\nart: kreis\nags: \"99001\"\nbeispiel: true\n"
+
+
+def _saved(edits: tuple[tuple[str, str], ...]) -> list[str]:
+    """The small record RECORD with each value typed into a top-level field, saved by format.js."""
+    result = subprocess.run(["node", "--no-warnings", "--input-type=module", "-e", _SAVE_SCRIPT], cwd=REPO,
+                            input=json.dumps([RECORD, edits]), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _read_back(text: str, field: str) -> tuple[object, object]:
+    """The field as the handbook's loader (YAML 1.2) and as PyYAML (YAML 1.1) read it."""
+    from handbuch.yamlsafe import load_document
+
+    return load_document(text.encode("utf-8")).data[field], yaml.safe_load(text)[field]
+
+
+# Values from issue 23 and the line the format writes: quoted where a reader would misread them.
+ONE_LINE = {
+    "%-Anteil der Kinder in Kitas": '"%-Anteil der Kinder in Kitas"',
+    ", beginnt mit einem Komma": '", beginnt mit einem Komma"',
+    "no": '"no"', "Yes": '"Yes"', "on": '"on"', "OFF": '"OFF"', "y": '"y"', "~": '"~"', "null": '"null"',
+    "1:30": '"1:30"', "2020-01-01": '"2020-01-01"', "0x1F": '"0x1F"', "1_000": '"1_000"', "1e3": '"1e3"',
+    ".inf": '".inf"', "<<": '"<<"', "=": '"="', "- Punkt": '"- Punkt"', "# Kein Kommentar": '"# Kein Kommentar"',
+    "Ziel: mehr Teilhabe": '"Ziel: mehr Teilhabe"', "Kita #3": '"Kita #3"', "Ziel:": '"Ziel:"',
+    "Kita 3: Eltern-Café": '"Kita 3: Eltern-Café"', "@Jugendamt": '"@Jugendamt"', "`Code`": '"`Code`"',
+    "'zitiert'": "\"'zitiert'\"", '"Zitat"': '"\\"Zitat\\""', " Leerzeichen vorn": '" Leerzeichen vorn"',
+    "Steuer\u0085zeichen": '"Steuer\\x85zeichen"', "Zeilen\u2028trenner": '"Zeilen\\u2028trenner"',
+    "Tab\tmitten": '"Tab\\tmitten"', "\ufeffBOM": '"\\uFEFFBOM"',
+    # safely plain: stays plain, so a one-field edit is a one-line diff
+    "Frühe Hilfen": "Frühe Hilfen", "12:30 Uhr": "12:30 Uhr", "3 Kitas": "3 Kitas", "2. Staffel": "2. Staffel",
+    "Jugendamt (Kreis)": "Jugendamt (Kreis)", "C#-Kurs": "C#-Kurs", "Kinder\u00a0und Jugend": "Kinder\u00a0und Jugend",
+    "https://example.org/a?b=c#d": "https://example.org/a?b=c#d",
+}
+
+
+def test_one_line_text_is_quoted_exactly_where_a_reader_would_misread_it():
+    for (typed, line), saved in zip(ONE_LINE.items(), _saved(tuple(("jugendamt", t) for t in ONE_LINE))):
+        assert f"\njugendamt: {line}\n" in saved, (typed, saved)
+        assert _read_back(saved, "jugendamt") == (typed, typed), saved
+
+
+# Multi-line texts as an editor types or pastes them; the text area has made CRLF into LF,
+# the format does so too (docs/entwicklung/redaktion.md).
+MULTI_LINE = {
+    "# Überschrift\n- Punkt eins\n- Punkt zwei\n": "beschreibung: |\n  # Überschrift\n  - Punkt eins\n  - Punkt zwei\n",
+    ": Doppelpunkt vorn\n\nnach Leerzeile": "beschreibung: |-\n  : Doppelpunkt vorn\n\n  nach Leerzeile\n",
+    "  eingerückt\nnicht": "beschreibung: |2-\n    eingerückt\n  nicht\n",
+    "Ende mit Leerzeichen  \nTab\tmitten\n\n": "beschreibung: |+\n  Ende mit Leerzeichen  \n  Tab\tmitten\n\n",
+    "Aus Word:\r\nZeile\u00a0zwei\r\n": "beschreibung: |\n  Aus Word:\n  Zeile\u00a0zwei\n",
+    "\tTab vorn\nzweite": 'beschreibung: "\\tTab vorn\\nzweite"\n',
+    "Trenner\u2028\nzweite": 'beschreibung: "Trenner\\u2028\\nzweite"\n',
+    "a\n   ": 'beschreibung: "a\\n   "\n',
+}
+
+
+def test_multi_line_text_comes_back_as_typed():
+    for (typed, written), saved in zip(MULTI_LINE.items(), _saved(tuple(("beschreibung", t) for t in MULTI_LINE))):
+        assert saved.endswith("beispiel: true\n" + written), (typed, saved)
+        expected = typed.replace("\r\n", "\n")
+        assert _read_back(saved, "beschreibung") == (expected, expected), saved
 
 
 def test_new_file_names_follow_the_project_rule():

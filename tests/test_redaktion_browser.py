@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect, sync_playwright
@@ -185,6 +186,44 @@ def test_new_record_with_two_measures_validates_and_gets_its_page(editor):
     while "Musterdorf Süd" not in fetch(f"{editor.site}/kommunen/musterdorf-sued/") and time.monotonic() < deadline:
         time.sleep(1)
     assert "Willkommensbesuche" in fetch(f"{editor.site}/kommunen/musterdorf-sued/")
+
+
+def test_typed_texts_reach_file_readers_and_preview_as_typed(editor):
+    # Values a YAML reader would misread unquoted, and a description with Markdown-like lines.
+    jugendamt = "%-Anteil der Kinder: no #1"
+    beschreibung = "# Überschrift\n- Punkt eins\n  eingerückt\n\n: Doppelpunkt\u00a0und Ende  "
+    editor.open("/collections/kommunen/entries/beispielstadt", "Beispielstadt")
+    editor.field("Jugendamt").fill(jugendamt)
+    editor.field("Beschreibung").fill(beschreibung)
+    editor.save()
+    path = "content/municipalities/beispielstadt.yml"
+    text = editor.show(path)
+    assert '\njugendamt: "%-Anteil der Kinder: no #1"\n' in text, text
+    assert ("\nbeschreibung: |-\n  # Überschrift\n  - Punkt eins\n    eingerückt\n\n"
+            "  : Doppelpunkt\u00a0und Ende  \nmassnahmen:\n") in text, text
+    from handbuch.yamlsafe import load_document
+
+    for data in (load_document(text.encode("utf-8")).data, yaml.safe_load(text)):
+        assert (data["jugendamt"], data["beschreibung"]) == (jugendamt, beschreibung)
+    result = subprocess.run([sys.executable, "scripts/validate.py"], cwd=editor.clone, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    deadline = time.monotonic() + 120
+    while jugendamt not in fetch(f"{editor.site}/kommunen/beispielstadt/") and time.monotonic() < deadline:
+        time.sleep(1)
+    page = fetch(f"{editor.site}/kommunen/beispielstadt/")
+    assert jugendamt in page and "Punkt eins" in page and "Doppelpunkt" in page
+
+
+def test_a_text_the_model_refuses_is_refused_at_the_field(editor):
+    editor.open("/collections/kommunen/entries/beispielstadt", "Beispielstadt")
+    before = editor.git("rev-parse", "HEAD")
+    editor.field("Jugendamt").fill(" Jugendamt mit Leerzeichen vorn")
+    editor.page.get_by_role("button", name="Veröffentlichen").click()
+    editor.page.get_by_text("Jetzt veröffentlichen").click()
+    message = editor.page.get_by_text(re.compile("ohne Leerzeichen am Anfang oder Ende"))
+    expect(message.first).to_be_visible(timeout=10_000)
+    editor.page.wait_for_timeout(1000)
+    assert editor.git("rev-parse", "HEAD") == before  # nothing saved
 
 
 def test_the_form_page_is_accessible_as_far_as_we_control_it(editor):

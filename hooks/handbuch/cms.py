@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from .model import TEXT_PATTERN, Kommune, base_type, field_info, nested_model, source_paths
+from .model import (AGS_PATTERN, EMAIL_PATTERN, MARKDOWN_SCHEMA_PATTERN, PHONE_PATTERN, TEXT_PATTERN, WEB_URL_PATTERN,
+                    Kommune, base_type, field_info, nested_model, source_paths)
 from .problems import ContentError, Problem
 from .vocabularies import Vocabularies
 
@@ -29,13 +30,17 @@ FORMAT = "handbuch-yaml"
 TRISTATE = "janein"
 FILE_NAME_KEY = "_dateiname"  # FILE_NAME in static/redaktion/format.js
 
-# Messages the form shows beside a field whose text does not match its pattern.
+# Messages the form shows beside a field whose text does not match its pattern. The form
+# checks the model's own pattern (and its length limit), so what it lets through, make
+# validate accepts; the save format writes every such text faithfully (format.js).
 _PATTERN_MESSAGES = {
-    TEXT_PATTERN: "Eine Zeile Text, ohne Leerzeichen am Anfang oder Ende.",
-    r"^(?:[0-9]{5}|[0-9]{8})$": "Der Gemeindeschlüssel hat 8 Ziffern (für einen Kreis 5), z. B. 05362008.",
-    r"""^https?://[^\s<>"']+$""": "Eine Webadresse, die mit https:// oder http:// beginnt.",
-    r"""^[^@\s<>"']+@[^@\s<>"']+\.[a-zA-Z]{2,}$""": "Eine E-Mail-Adresse, z. B. praevention@example.org.",
-    r"^\+?[0-9][0-9 ()/-]{3,29}$": "Eine Telefonnummer aus Ziffern, z. B. +49 2271 000000.",
+    TEXT_PATTERN: "Eine Zeile Text ohne Leerzeichen am Anfang oder Ende und ohne Steuerzeichen",
+    AGS_PATTERN: "Der Gemeindeschlüssel hat 8 Ziffern (für einen Kreis 5), z. B. 05362008",
+    WEB_URL_PATTERN: "Eine Webadresse, die mit https:// oder http:// beginnt, ohne Leerzeichen",
+    EMAIL_PATTERN: "Eine E-Mail-Adresse, z. B. praevention@example.org",
+    PHONE_PATTERN: "Eine Telefonnummer aus Ziffern, z. B. +49 2271 000000",
+    MARKDOWN_SCHEMA_PATTERN: "Links müssen mit https://, http:// oder mailto: beginnen; Bilder und "
+                             "Link-Definitionen („[name]: Adresse“) sind nicht erlaubt",
 }
 _PUBLICATION_PATTERN = [r"^[0-9]{4}(?:-[0-9]{2}-[0-9]{2})?$",
                         "Ein Tag (JJJJ-MM-TT, z. B. 2011-09-13) oder nur das Jahr (z. B. 2017)."]
@@ -128,14 +133,31 @@ def _widget(path: str, annotation: Any, vocabularies: Vocabularies) -> dict[str,
             widget["step"] = 0.1
         return widget
     if kind is str:
-        pattern = _constraint(annotation, "pattern")
-        markdown = _constraint(annotation, "max_length") == 20_000
-        widget = {"widget": "text" if markdown else "string"}
-        if pattern in _PATTERN_MESSAGES:
-            widget["pattern"] = [pattern, _PATTERN_MESSAGES[pattern]]
-        return widget
+        longest = _constraint(annotation, "max_length")
+        markdown = longest == 20_000
+        pattern = MARKDOWN_SCHEMA_PATTERN if markdown else _constraint(annotation, "pattern")
+        return {"widget": "text" if markdown else "string", **_form_pattern(path, pattern, longest)}
     raise UnsupportedField(f"der Typ „{annotation}“ hat kein Formularfeld im Formular-Editor; bitte in "
                            f"hooks/handbuch/cms.py (_widget) ein passendes Decap-Widget ergänzen.")
+
+
+def _form_pattern(path: str, pattern: str | None, longest: int | None) -> dict[str, Any]:
+    """Decap's `pattern` for a text field: the model's pattern and length limit, with a German
+    message. The length counts UTF-16 units in the browser, never fewer than Python's
+    characters, so the form is never more lenient than the model."""
+    if pattern is None and longest is None:
+        return {}
+    if pattern is not None and pattern not in _PATTERN_MESSAGES:
+        raise ContentError([Problem("hooks/handbuch/model.py", 1, 1, path, f"das Muster „{pattern}“ hat keine "
+                                    "Meldung für den Formular-Editor; bitte in hooks/handbuch/cms.py "
+                                    "(_PATTERN_MESSAGES) ergänzen.")])
+    message = _PATTERN_MESSAGES.get(pattern, "Ein Text")
+    if longest is None:
+        return {"pattern": [pattern, message + "."]}
+    # Both parts anchor at the start: the length as a lookahead, then the model's own pattern.
+    combined = f"^(?=[\\s\\S]{{0,{longest}}}$)" + (pattern or "^").removeprefix("^")
+    count = f"{longest:_}".replace("_", ".")  # 20.000, as German writes it
+    return {"pattern": [combined, f"{message}; höchstens {count} Zeichen."]}
 
 
 def form_fields(model: type[BaseModel], prefix: str, vocabularies: Vocabularies) -> list[dict[str, Any]]:

@@ -93,7 +93,10 @@ def VocabList(name: str) -> Any:
 # Markdown fields may link to the web, nothing else. Written so that Python and the JSON
 # Schema (ECMAScript regex) use the very same expressions: the validator reports the
 # first offence, the schema rejects the same text.
-_BAD_INLINE = r"\]\(\s*<?(?!https?://|mailto:)[^)\s>]+"  # [text](target) with another scheme
+# Blanks as every engine sees them: Python's \s also matches \x1c-\x1f and \x85, JavaScript's
+# (the form editor, JSON Schema tools) also \ufeff; naming the union makes all of them agree.
+_BLANK = "\\s\\x1c-\\x1f\\x85\\ufeff"
+_BAD_INLINE = f"\\]\\([{_BLANK}]*<?(?!https?://|mailto:)[^){_BLANK}>]+"  # [text](target) with another scheme
 _REFERENCE = r"(?:^|\n)[ \t>*+\-0-9.]*\[[^\]\n]+\]:"  # [name]: target, also in lists and quotes
 _IMAGE = r"!\["  # images would load from a third party
 _FORBIDDEN = {
@@ -142,10 +145,10 @@ def _integral(value: Any) -> Any:
     return value
 
 
-# One line of visible text: no control characters, no leading or trailing blanks (no
-# stripping, so schema and validator agree; "Essen " would slip past the duplicate check).
-_CONTROL = "\\x00-\\x1f\\x7f"
-TEXT_PATTERN = f"^[^{_CONTROL}\\s](?:[^{_CONTROL}]*[^{_CONTROL}\\s])?$"
+# One line of visible text: no control characters (C0, DEL, C1), no leading or trailing blanks
+# (no stripping, so schema and validator agree; "Essen " would slip past the duplicate check).
+_CONTROL = "\\x00-\\x1f\\x7f-\\x9f"
+TEXT_PATTERN = f"^[^{_CONTROL}{_BLANK}](?:[^{_CONTROL}]*[^{_CONTROL}{_BLANK}])?$"
 Text = Annotated[str, StringConstraints(max_length=300, pattern=TEXT_PATTERN)]
 Markdown = Annotated[
     str, StringConstraints(min_length=1, max_length=20_000), AfterValidator(_check_markdown_links),
@@ -156,10 +159,14 @@ PublicationDate = Annotated[dt.date | int, BeforeValidator(_publication_date), W
     {"type": "string", "format": "date"}, {"type": "integer", "minimum": 1950, "maximum": 2050}]})]
 # The BeforeValidator goes last: it wraps the constrained int (and the schema keeps minimum/maximum).
 Year = Annotated[int, Field(ge=1950, le=2050), BeforeValidator(_integral)]
-WebUrl = Annotated[str, StringConstraints(pattern=r"""^https?://[^\s<>"']+$""", max_length=2000)]
-Email = Annotated[str, StringConstraints(pattern=r"""^[^@\s<>"']+@[^@\s<>"']+\.[a-zA-Z]{2,}$""", max_length=254)]
-Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()/-]{3,29}$")]
-Ags = Annotated[str, StringConstraints(pattern=r"^(?:[0-9]{5}|[0-9]{8})$")]
+WEB_URL_PATTERN = f"""^https?://[^{_BLANK}<>"']+$"""
+EMAIL_PATTERN = f"""^[^@{_BLANK}<>"']+@[^@{_BLANK}<>"']+\\.[a-zA-Z]{{2,}}$"""
+PHONE_PATTERN = r"^\+?[0-9][0-9 ()/-]{3,29}$"
+AGS_PATTERN = r"^(?:[0-9]{5}|[0-9]{8})$"
+WebUrl = Annotated[str, StringConstraints(pattern=WEB_URL_PATTERN, max_length=2000)]
+Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=254)]
+Phone = Annotated[str, StringConstraints(pattern=PHONE_PATTERN)]
+Ags = Annotated[str, StringConstraints(pattern=AGS_PATTERN)]
 
 
 class Record(BaseModel):
