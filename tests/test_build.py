@@ -38,9 +38,9 @@ def test_example_records_carry_a_prominent_notice(real_build):
 
 def test_missing_values_read_keine_angabe_not_nein(real_build):
     essen = text_of(real_build.page("kommunen/essen"))
-    assert "Teilnahme am Förderprogramm keine Angabe" in essen
+    assert "Teilnahme: keine Angabe" in essen  # in the programme timeline: unknown, not "nein"
     assert "Keine Angaben zu: Koordination, Steuerungsgruppe" in essen
-    assert "Praxisentwicklungsprojekt „Monitoring“ ja" in essen
+    assert "Praxisentwicklungsprojekt „Monitoring“: ja" in essen
     assert " nein " not in f" {essen} "
 
 
@@ -105,11 +105,11 @@ def small(content):
     def real(slug: str, text: str) -> None:
         write_record(content, slug, text + one_source(text))
 
-    real("a", base.format(name="A", n=1) + "programm: {staffel: 1}\n"
+    real("a", base.format(name="A", n=1) + "programme: [{programm: lvr-teilhabe, phase: staffel-1}]\n"
          + "netzwerk:\n  stufe: produktionsnetzwerk\nsteuerungsgruppe:\n  vorhanden: true\n")
-    real("b", base.format(name="B", n=2) + "programm: {staffel: 2}\n"
+    real("b", base.format(name="B", n=2) + "programme: [{programm: lvr-teilhabe, phase: staffel-2}]\n"
          + "netzwerk:\n  stufe: produktionsnetzwerk\nsteuerungsgruppe:\n  vorhanden: false\n")
-    real("c", base.format(name="C", n=3) + "programm: {staffel: 3}\n"
+    real("c", base.format(name="C", n=3) + "programme: [{programm: lvr-teilhabe, phase: staffel-3}]\n"
          + "netzwerk:\n  stufe: informationsnetzwerk\nsteuerungsgruppe:\n  vorhanden: true\n")
     real("d", base.format(name="D", n=4) + "netzwerk:\n  stufe: kooperationsnetzwerk\n")
     real("e", base.format(name="E", n=5))

@@ -228,8 +228,8 @@ def test_kennzahlen_shows_published_results_beside_the_records(real_build):
     # the records' count, labelled apart, with its date
     assert re.search(r"Im Handbuch erfasst: \d+ von \d+ Kommunen, Stand \d\d\.\d\d\.\d{4}", text)
     # the programmes at a glance: the sourced totals from content/programme.yml, with their sources
-    assert re.search(r"LVR-Programm „Teilhabe ermöglichen“ 2011–2014 39 Kommunen im Rheinland \(Landschaftsverband "
-                     r"Rheinland, 30\.09\.2015\) \d+", text)
+    assert re.search(r"LVR -Programm „Teilhabe ermöglichen“ 2011–2014 39 Kommunen im Rheinland \( Landschaftsverband "
+                     r"Rheinland, 30\.09\.2015 \) \d+", text)
     assert "141 von 186 Jugendämter in NRW" in text
     assert 'href="https://www.lvr.de/de/nav_main/derlvr/presse_1/pressemeldungen/press_report_archiv_28097.jsp"' in page
     # published and recorded bars are distinct charts with their own names

@@ -40,9 +40,11 @@ def test_md_block_keeps_markdown_but_not_html_or_attribute_lists():
 
 def test_slugs_and_anchors_are_stable_and_unique(content):
     assert slugify("Übergang Schule–Beruf: Ärger & Spaß") == "uebergang-schule-beruf-aerger-spass"
-    write_record(content, "teststadt", VALID + "      - titel: Babybesuche!\n        handlungsfeld: gesundheit\n")
+    write_record(content, "teststadt", VALID + "      - titel: Babybesuche im Stadtteil!\n        handlungsfeld: gesundheit\n")
     record = load_handbook(content).municipalities[0].record
-    assert measure_anchors(record) == ["massnahme-babybesuche", "massnahme-babybesuche-2"]
+    # the anchor is the measure's short name, the one its source names (massnahmen.<kurzname>);
+    # two measures with the same short name are an error (tests/test_measures_sources.py)
+    assert measure_anchors(record) == ["massnahme-babybesuche", "massnahme-babybesuche-im-stadtteil"]
 
 
 def test_generate_returns_every_page_without_mkdocs():

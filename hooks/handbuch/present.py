@@ -20,15 +20,9 @@ _OWN_SECTIONS = {"name", "beispiel", "stand", "quellen", "kontakt", "beschreibun
 
 
 def measure_anchors(record: Kommune) -> list[str]:
-    """Stable anchors for a record's measures: derived from the title (unique per record)."""
-    anchors: list[str] = []
-    for measure in record.massnahmen:
-        base = "massnahme-" + slugify(measure.titel)
-        anchor, n = base, 2
-        while anchor in anchors:
-            anchor, n = f"{base}-{n}", n + 1
-        anchors.append(anchor)
-    return anchors
+    """Stable anchors for a record's measures: their short names, unique per record (the loader
+    rejects two measures with the same one), the same a source names in `belegt`."""
+    return ["massnahme-" + measure_key(measure) for measure in record.massnahmen]
 
 
 @dataclass(frozen=True)
@@ -138,7 +132,7 @@ class Presenter:
             facts = []
             for fact in ("teilnahme", "phase", "seit", "bis", "verbund", "monitoring_projekt"):
                 value = getattr(entry, fact)
-                if value is None:
+                if value is None and fact != "teilnahme":  # participation is always stated, if only as unknown
                     continue
                 path = f"programme.{entry.programm}.{fact}"
                 shown = programme.phasen[value].label if fact == "phase" and programme and value in programme.phasen \
