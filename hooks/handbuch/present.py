@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .loader import Handbook, Municipality
-from .model import Kommune, Massnahme, Quelle, Teilnahme, field_info, measure_key, nested_model
+from .model import Kommune, Massnahme, Quelle, Teilnahme, field_info, measure_key, nested_model, programme_path
 from .slugs import slugify
 from .vocabularies import Vocabularies
 
@@ -104,6 +104,15 @@ class Presenter:
             return f"{self.v.text('massnahme')} „{measure.titel}“" if measure else path
         return self.v.field_label(path)
 
+    def fact_value(self, path: str, value: Any) -> str:
+        """A fact as the record page shows it: a programme's phase by its label ("1. Förderstaffel")."""
+        found = programme_path(path)
+        if found is not None and found[1] == "phase" and value is not None:
+            programme = self.v.programme.get(found[0])
+            if programme is not None and value in programme.phasen:
+                return programme.phasen[value].label
+        return self.value(path, value)
+
     def kreis(self, record: Kommune) -> str:
         return self.value("kreis", record.kreis) if record.needs_kreis else self.v.text("entfaellt")
 
@@ -141,11 +150,9 @@ class Presenter:
                 if value is None:
                     continue
                 path = f"programme.{entry.programm}.{fact}"
-                shown = programme.phasen[value].label if fact == "phase" and programme and value in programme.phasen \
-                    else self.value(path, value)
                 label = (programme.phasen_bezeichnung or self.v.field_label("programme.phase")) \
                     if fact == "phase" and programme else self.v.field_label(f"programme.{fact}")
-                facts.append((label, shown, path))
+                facts.append((label, self.fact_value(path, value), path))
             rows.append((entry, programme, facts))
         return rows
 
