@@ -9,6 +9,7 @@ side does not validate (the summary shows its messages); 2 when the comparison c
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -20,11 +21,14 @@ from handbuch.changes import ChangesError, compare, toplevel
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Änderungen an den Inhalten für Leserinnen und Leser zusammenfassen.")
     parser.add_argument("--basis", help="Vergleichsstand (Standard: gemeinsamer Vorgänger mit main)")
-    parser.add_argument("--basis-name", help="so heißt die Basis in der Zusammenfassung (Standard: --basis)")
-    parser.add_argument("--stand-name", help="so heißt der geänderte Stand (Standard: der aktuelle Branch)")
+    parser.add_argument("--basis-name", default=os.environ.get("HANDBUCH_BASIS_NAME") or None,
+                        help="so heißt die Basis in der Zusammenfassung (Standard: HANDBUCH_BASIS_NAME, sonst --basis)")
+    parser.add_argument("--stand-name", default=os.environ.get("HANDBUCH_STAND_NAME") or None,
+                        help="so heißt der geänderte Stand (Standard: HANDBUCH_STAND_NAME, sonst der aktuelle Branch)")
     parser.add_argument("--inhalt", default="content", help="Inhaltsordner im Repository (Standard: content)")
     parser.add_argument("--website", help="Adresse der veröffentlichten Website (Standard: HANDBUCH_SITE_URL)")
-    parser.add_argument("--lauf", help="Adresse des Prüflaufs mit dem Artefakt „website“")
+    parser.add_argument("--lauf", default=os.environ.get("HANDBUCH_LAUF") or None,
+                        help="Adresse des Prüflaufs mit dem Artefakt „website“ (Standard: HANDBUCH_LAUF)")
     parser.add_argument("--ausgabe", type=Path, help="Datei für die Zusammenfassung (Standard: Ausgabe im Terminal)")
     args = parser.parse_args(argv)
     try:
