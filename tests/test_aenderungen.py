@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -386,3 +387,38 @@ def test_a_shallow_checkout_works_once_the_base_is_fetched(repo, tmp_path):
     _git(clone, "fetch", "-q", "--no-tags", "--depth=1", "origin", base)
     values = {**commits(repo), "**main**": f"**{base}**"}
     assert compare(clone, base, site=SITE, head_name="neue-kommune") == filled(EXPECTED, values)
+
+
+FORM_EDIT = {
+    "set": {"netzwerk.stufe": "kooperationsnetzwerk", "koordination.verortung": "stabsstelle"},
+    "push": {
+        "quellen": {"titel": "Jahresbericht Präventionsnetzwerk 2025", "herausgeber": "Stadt Alpha", "datum": 2025,
+                    "url": "https://alpha.example.org/jahresbericht-2025",
+                    "belegt": ["netzwerk.stufe", "koordination.verortung", "massnahmen.familienbuero"]},
+        "massnahmen": {"titel": "Familienbüro", "handlungsfeld": "familienbildung",
+                       "lebensphasen": ["rund-um-die-geburt", "krippe"], "status": "laufend"},
+    },
+}
+DOC = REPO / "docs" / "entwicklung" / "redaktion.md"
+DOC_COMMITS = {"<basis>": "7b0d4f1", "<stand>": "e3a91c2"}  # the example's hashes as the page shows them
+
+
+def form_editor_summary(repo: Repo) -> str:
+    """What a reviewer sees for one save in the form editor (editorial workflow: branch cms/kommunen/alpha)."""
+    _git(repo.path, "checkout", "-qb", "cms/kommunen/alpha")
+    record = repo.content / "municipalities" / "alpha.yml"
+    result = subprocess.run(["node", "--no-warnings", str(REPO / "tests" / "cms_edit.mjs"), str(record),
+                             json.dumps(FORM_EDIT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    repo.commit("Update Kommunen “alpha”")  # Decap's commit message
+    text = compare(repo.path, site=SITE)
+    for placeholder, value in commits(repo).items():
+        text = text.replace(value, DOC_COMMITS[placeholder])
+    return text
+
+
+def test_the_form_editor_example_in_the_docs_is_what_the_tool_says(repo):
+    text = form_editor_summary(repo)
+    shown = DOC.read_text(encoding="utf-8").split("<!-- beispiel-aenderungen -->\n", 1)[1]
+    shown = shown.split("<!-- /beispiel-aenderungen -->", 1)[0]
+    assert shown == f"````markdown\n{text}````\n", text
