@@ -422,3 +422,12 @@ def test_the_form_editor_example_in_the_docs_is_what_the_tool_says(repo):
     shown = DOC.read_text(encoding="utf-8").split("<!-- beispiel-aenderungen -->\n", 1)[1]
     shown = shown.split("<!-- /beispiel-aenderungen -->", 1)[0]
     assert shown == f"````markdown\n{text}````\n", text
+
+
+def test_a_measure_spelt_anew_is_changed_not_removed_and_added(repo):
+    _git(repo.path, "checkout", "-qb", "schreibweise")
+    repo.edit("alpha", "  - titel: Babybesuche\n", "  - titel: BabyBesuche\n")
+    repo.commit("spelling")
+    text = compare(repo.path, site=SITE)
+    assert "Maßnahmen:\n\n- geändert: „BabyBesuche“ (Titel: Babybesuche → BabyBesuche)\n" in text
+    assert "entfernt" not in text and "- neu:" not in text

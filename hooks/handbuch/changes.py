@@ -165,7 +165,7 @@ class RecordChange:
 
 
 @dataclass(frozen=True)
-class Warning:
+class Caution:
     kind: str  # lost_source, no_address, no_lookup, example, real, derived_cohort
     record: str
     subject: str = ""  # the fact or the source concerned
@@ -197,7 +197,7 @@ class Summary:
     base: Side
     head: Side
     run_url: str | None = None
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[Caution] = field(default_factory=list)
     records: list[RecordChange] = field(default_factory=list)
     numbers: list[NumberGroup] = field(default_factory=list)
     pages: list[PageChange] = field(default_factory=list)
@@ -250,18 +250,16 @@ def _ordered(new: Iterable[str], old: Iterable[str]) -> list[str]:
     return keys + [key for key in dict.fromkeys(old) if key not in keys]
 
 
-def _fact_changes(old: _Record | None, new: _Record | None) -> tuple[Fact, ...]:
-    paths = _ordered(new.facts if new else (), old.facts if old else ())
+def _fact_changes(old: _Record | None, new: _Record) -> tuple[Fact, ...]:
     changes = []
-    for path in paths:
+    for path in _ordered(new.facts, old.facts if old else ()):
         if _is_measure(path):
-            continue
+            continue  # measures are listed on their own
         before = old.facts.get(path) if old else None
-        after = new.facts.get(path) if new else None
-        if before != after:
-            label = (new if new and path in new.facts else old).label(path)  # type: ignore[union-attr]
-            none = (new or old).present.fact_value(path, None)  # type: ignore[union-attr]
-            changes.append(Fact(label, old.shown(path) if old else none, new.shown(path) if new else none))
+        if before != new.facts.get(path):
+            label = new.label(path) if path in new.facts or old is None else old.label(path)
+            changes.append(Fact(label, old.shown(path) if old else new.present.v.text("keine_angabe"),
+                                new.shown(path)))
     return tuple(changes)
 
 
@@ -273,20 +271,24 @@ def _measure_facts(present: Presenter, measure: Massnahme | None) -> dict[str, t
             for name in Massnahme.model_fields if name != "titel" and has_value(value := getattr(measure, name))}
 
 
-def _measure_changes(old: _Record | None, new: _Record | None) -> tuple[MeasureChange, ...]:
+def _measure_changes(old: _Record | None, new: _Record) -> tuple[MeasureChange, ...]:
     before = {measure_key(m): m for m in old.record.massnahmen} if old else {}
-    after = {measure_key(m): m for m in new.record.massnahmen} if new else {}
+    after = {measure_key(m): m for m in new.record.massnahmen}
+    none = new.present.v.text("keine_angabe")
     changes = []
     for key in _ordered(after, before):
         a, b = before.get(key), after.get(key)
         if a == b:
             continue
-        old_facts = _measure_facts(old.present, a) if old else {}
-        new_facts = _measure_facts(new.present, b) if new else {}
         if b is None:
-            changes.append(MeasureChange("entfernt", a.titel, ()))  # type: ignore[union-attr]
+            assert a is not None
+            changes.append(MeasureChange("entfernt", a.titel, ()))
             continue
-        none = new.present.value("massnahmen.titel", None)  # type: ignore[union-attr]
+        old_facts = _measure_facts(old.present, a) if old else {}
+        new_facts = _measure_facts(new.present, b)
+        if a is not None and a.titel != b.titel:  # same short name, other spelling ("Elterncafe" -> "Elterncafé")
+            label = new.present.v.field_label("massnahmen.titel")
+            old_facts, new_facts = {"titel": (label, a.titel), **old_facts}, {"titel": (label, b.titel), **new_facts}
         facts = tuple(Fact((new_facts.get(n) or old_facts[n])[0], old_facts.get(n, ("", none))[1],
                            new_facts.get(n, ("", none))[1])
                       for n in _ordered(new_facts, old_facts)
@@ -295,58 +297,56 @@ def _measure_changes(old: _Record | None, new: _Record | None) -> tuple[MeasureC
     return tuple(changes)
 
 
-def _source_changes(old: _Record | None, new: _Record | None) -> tuple[SourceChange, ...]:
+def _source_changes(old: _Record | None, new: _Record) -> tuple[SourceChange, ...]:
     before = old.sources if old else {}
-    after = new.sources if new else {}
     changes = []
-    for key in _ordered(after, before):
-        a, b = before.get(key), after.get(key)
+    for key in _ordered(new.sources, before):
+        a, b = before.get(key), new.sources.get(key)
         if a == b:
             continue
         if b is None:
-            changes.append(SourceChange("entfernt", a.titel, old.present.source_line(a), a.url,  # type: ignore
-                                        old.supports(a)))  # type: ignore[union-attr, arg-type]
+            assert a is not None and old is not None
+            changes.append(SourceChange("entfernt", a.titel, old.present.source_line(a), a.url, old.supports(a)))
             continue
-        line = new.present.source_line(b)  # type: ignore[union-attr]
-        if a is None:
-            changes.append(SourceChange("neu", b.titel, line, b.url, new.supports(b)))  # type: ignore[union-attr]
+        line = new.present.source_line(b)
+        if a is None or old is None:
+            changes.append(SourceChange("neu", b.titel, line, b.url, new.supports(b)))
             continue
-        fields = tuple(Fact(new.present.v.field_label(f"quellen.{name}"),  # type: ignore[union-attr]
-                            old.present.value(f"quellen.{name}", getattr(a, name)),  # type: ignore[union-attr]
-                            new.present.value(f"quellen.{name}", getattr(b, name)))  # type: ignore[union-attr]
+        fields = tuple(Fact(new.present.v.field_label(f"quellen.{name}"),
+                            old.present.value(f"quellen.{name}", getattr(a, name)),
+                            new.present.value(f"quellen.{name}", getattr(b, name)))
                        for name in _SOURCE_FIELDS if getattr(a, name) != getattr(b, name))
         was, now = a.belegt or [], b.belegt or []
-        changes.append(SourceChange(
-            "geändert", b.titel, line, b.url, new.supports(b), fields,  # type: ignore[union-attr]
-            tuple(new.label(p) for p in now if p not in was),  # type: ignore[union-attr]
-            tuple(old.label(p) for p in was if p not in now)))  # type: ignore[union-attr]
+        changes.append(SourceChange("geändert", b.titel, line, b.url, new.supports(b), fields,
+                                    tuple(new.label(p) for p in now if p not in was),
+                                    tuple(old.label(p) for p in was if p not in now)))
     return tuple(changes)
 
 
-def _warnings(name: str, old: _Record | None, new: _Record) -> list[Warning]:
-    found: list[Warning] = []
+def _warnings(name: str, old: _Record | None, new: _Record) -> list[Caution]:
+    found: list[Caution] = []
     real = not new.record.beispiel
     if old is not None and old.record.beispiel != new.record.beispiel:
-        found.append(Warning("real" if real else "example", name))
+        found.append(Caution("real" if real else "example", name))
     for path in new.facts:
         if path in _BOOKKEEPING:
             continue
         if old is not None and path in old.facts:
             lost = [q.titel for key, q in old.supporting(path).items() if key not in new.supporting(path)]
             if lost:
-                found.append(Warning("lost_source", name, new.label(path), tuple(lost)))
+                found.append(Caution("lost_source", name, new.label(path), tuple(lost)))
         changed = old is None or old.facts.get(path) != new.facts[path]
         supporting = new.supporting(path)
         if real and changed and supporting and not any(q.url for q in supporting.values()):
-            found.append(Warning("no_address", name, new.label(path), tuple(q.titel for q in supporting.values())))
+            found.append(Caution("no_address", name, new.label(path), tuple(q.titel for q in supporting.values())))
     for key, quelle in new.sources.items():
         if real and quelle.abgerufen is None and (old is None or key not in old.sources):
-            found.append(Warning("no_lookup", name, quelle.titel))
+            found.append(Caution("no_lookup", name, quelle.titel))
     description = new.record.beschreibung or ""
     if DERIVED_COHORT in description:
         phases = [p for p in new.facts if p.startswith("programme.") and p.endswith(".phase")]
         if old is None or any(old.facts.get(p) != new.facts.get(p) for p in ["beschreibung", *phases]):
-            found.append(Warning("derived_cohort", name))
+            found.append(Caution("derived_cohort", name))
     return found
 
 
