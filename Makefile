@@ -8,7 +8,7 @@ SITE   ?= site
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site test validate serve offline pdf bench search-eval generate schema new migrate abdeckung redaktion lock clean help
+.PHONY: site test validate serve offline pdf bench search-eval generate schema new migrate abdeckung redaktion aenderungen lock clean help
 
 help:
 	@echo "make site      – Inhalte prüfen und die Website nach $(SITE)/ bauen"
@@ -23,6 +23,7 @@ help:
 	@echo "make schema    – Schema (schemas/) und CONTRIBUTING.md aus Modell und Vokabularen neu erzeugen"
 	@echo "make migrate   – Datensätze auf Datenmodell 3 umstellen (ARGS=--pruefen: nur melden)"
 	@echo "make abdeckung – docs/entwicklung/massnahmen.md: echte Maßnahmen je Handlungsfeld und Lebensphase"
+	@echo "make aenderungen – was dieser Branch an den Inhalten ändert, in Worten der Website (BASE=<ref>, sonst main)"
 	@echo "make search-eval – Trefferquote der Suche: Materials Standardsuche neben unserer (Chromium)"
 	@echo "make bench     – Benchmark mit synthetischen Inhalten (40, 600, 2000 Kommunen; BENCH_ARGS=--gross auch 5000)"
 	@echo "make lock      – Lock-Dateien aus requirements*.in neu erzeugen"
@@ -78,6 +79,11 @@ migrate: $(VENV)/.site-installed
 
 abdeckung: $(VENV)/.site-installed
 	$(BIN)/python scripts/abdeckung.py
+
+# What this branch changes for readers, against the merge base with main (or BASE=<ref>); ARGS e.g.
+# "--ausgabe build/aenderungen.md" (scripts/aenderungen.py --help).
+aenderungen: $(VENV)/.site-installed
+	$(BIN)/python scripts/aenderungen.py $(if $(BASE),--basis "$(BASE)") $(ARGS)
 
 # Browser tests drive Debian's chromium (never a browser downloaded by Playwright);
 # CHROMIUM=/path selects another installed Chromium (tests read HANDBUCH_CHROMIUM).

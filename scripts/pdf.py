@@ -6,7 +6,6 @@ The same PDF that every full build publishes under /downloads/praxisleitfaden.pd
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 
 import _bootstrap
@@ -15,15 +14,15 @@ from handbuch.loader import REPOSITORY
 from handbuch.pdf import guide_pdf
 from handbuch.render import Renderer
 from handbuch.provenance import build_info, last_changes
+from handbuch.settings import site_url
 
 
 def main() -> int:
     handbook = _bootstrap.load_or_exit()
     changes = last_changes(handbook.root)
-    site_url = os.environ.get("HANDBUCH_SITE_URL", "https://handbuch-praeventionsketten.github.io/handbuch/")
     target = REPOSITORY / "dist" / f"praxisleitfaden-{dt.date.today().isoformat()}.pdf"
     target.parent.mkdir(exist_ok=True)
-    target.write_bytes(guide_pdf(Renderer(handbook, changes), build_info(handbook.root, changes), site_url))
+    target.write_bytes(guide_pdf(Renderer(handbook, changes), build_info(handbook.root, changes), site_url()))
     print(f"PDF: {target.relative_to(REPOSITORY)} ({target.stat().st_size // 1024} KiB)")
     return 0
 

@@ -59,3 +59,31 @@ def test_main_is_published_to_pages():
 def test_pull_request_template_asks_for_sources():
     template = (REPO / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
     assert "Woher stammen die Angaben?" in template
+
+
+def workflow(name: str) -> dict:
+    return yaml.safe_load((REPO / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+
+
+def test_the_change_summary_is_made_read_only_and_posted_without_running_pull_request_code():
+    check = workflow("pruefen.yml")
+    assert check["permissions"] == {"contents": "read"}
+    job = check["jobs"]["aenderungen"]
+    assert "permissions" not in job  # the workflow's read-only token
+    runs = [s.get("run", "") for s in job["steps"]]
+    assert any("make aenderungen BASE=HEAD^1" in r and "GITHUB_STEP_SUMMARY" in r for r in runs)
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 2  # shallow: the merge commit and its parents
+    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact"))
+    assert upload["with"]["name"] == "aenderungen"
+
+    post = workflow("aenderungen-kommentieren.yml")
+    assert post[True] == {"workflow_run": {"workflows": [check["name"]], "types": ["completed"]}}
+    assert post["permissions"] == {"actions": "read", "pull-requests": "write"}
+    steps = [s for j in post["jobs"].values() for s in j["steps"]]
+    assert not any(s.get("uses", "").startswith("actions/checkout") or "run" in s for s in steps)
+    script = next(s for s in steps if s.get("uses", "").startswith("actions/github-script"))["with"]["script"]
+    assert "updateComment" in script and "c.body.startsWith(MARKER)" in script  # one comment, updated
+    assert "run.head_sha" in script  # the pull request from the event, not from the artifact
+    for path in (REPO / ".github" / "workflows").glob("*.yml"):
+        assert "pull_request_target" not in path.read_text(encoding="utf-8"), path.name

@@ -38,6 +38,12 @@ def md(value: object) -> Markup:
     return Markup(str(escape(text)))
 
 
+def md_gfm(value: object) -> Markup:
+    """``md`` for a comment on the code host (GitHub Flavored Markdown): "@name" would notify a
+    person and is broken by an invisible space; the rest of md's escaping holds there too."""
+    return Markup(str(md(value)).replace("@", "@\u200b"))
+
+
 # Characters Markdown acts on inside a table row before it sees inline HTML (cell breaks, code spans,
 # links, emphasis, backslash escapes), and the ones HTML needs escaped in an attribute.
 _ATTR_ACTIVE = re.compile(r"[\\`*_{}\[\]()#+!|<>&\"']")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .loader import Handbook, Municipality
-from .model import Kommune, Massnahme, Quelle, Teilnahme, field_info, measure_key, nested_model
+from .model import Kommune, Massnahme, Quelle, Teilnahme, field_info, measure_key, nested_model, programme_path
 from .slugs import slugify
 from .vocabularies import Vocabularies
 
@@ -98,6 +98,15 @@ class Presenter:
             return f"{self.v.text('massnahme')} „{measure.titel}“" if measure else path
         return self.v.field_label(path)
 
+    def fact_value(self, path: str, value: Any) -> str:
+        """A fact as the record page shows it: a programme's phase by its label ("1. Förderstaffel")."""
+        found = programme_path(path)
+        if found is not None and found[1] == "phase" and value is not None:
+            programme = self.v.programme.get(found[0])
+            if programme is not None and value in programme.phasen:
+                return programme.phasen[value].label
+        return self.value(path, value)
+
     def kreis(self, record: Kommune) -> str:
         return self.value("kreis", record.kreis) if record.needs_kreis else self.v.text("entfaellt")
 
@@ -135,16 +144,14 @@ class Presenter:
                 if value is None and fact != "teilnahme":  # participation is always stated, if only as unknown
                     continue
                 path = f"programme.{entry.programm}.{fact}"
-                shown = programme.phasen[value].label if fact == "phase" and programme and value in programme.phasen \
-                    else self.value(path, value)
                 label = (programme.phasen_bezeichnung or self.v.field_label("programme.phase")) \
                     if fact == "phase" and programme else self.v.field_label(f"programme.{fact}")
-                facts.append((label, shown, path))
+                facts.append((label, self.fact_value(path, value), path))
             rows.append((entry, programme, facts))
         return rows
 
     def measure_rows(self, measure: Massnahme) -> list[tuple[str, str, str]]:
-        # The measures are supported as one list (footnote at the heading), not field by field.
+        # Each measure is supported as a whole (footnote at its heading), not field by field.
         return [(self.v.field_label(f"massnahmen.{f}"), self.value(f"massnahmen.{f}", getattr(measure, f)), "")
                 for f in Massnahme.model_fields if f not in ("titel", "beschreibung", "link")]
 

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from . import aggregates
 from .cms import form_link
 from .drawing import DRAWINGS
-from .escaping import md, md_attr, md_block, md_url, yaml_scalar
+from .escaping import md, md_attr, md_block, md_gfm, md_url, yaml_scalar
 from .facets import FacetValue, facet_values, facets_of
 from .guide import guide_context
 from .loader import Chapter, Handbook, Municipality
@@ -92,7 +92,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, md_attr=md_attr, md_block=md_block, md_url=md_url, yaml=yaml_scalar, zip=zip)
+    env.filters.update(md=md, md_attr=md_attr, md_block=md_block, md_gfm=md_gfm, md_url=md_url, yaml=yaml_scalar,
+                       zip=zip)
     return env
 
 
