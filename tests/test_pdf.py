@@ -98,7 +98,7 @@ def test_pdf_structure_has_headings_table_headers_and_figures_with_alternative_t
     assert len(found["/H1"]) == len(load_handbook(CONTENT).chapters) + 1  # the title page's too
     assert found["/H2"] and found["/TH"] and found["/Table"]
     assert found["/Figure"] and all(str(f.get("/Alt", "")).strip() for f in found["/Figure"])
-    assert any("Förderstaffel" in str(f["/Alt"]) for f in found["/Figure"])
+    assert any("erfasste Jugendämter nach Jahr des Einstiegs" in str(f["/Alt"]) for f in found["/Figure"])
 
 
 def test_pdf_renders_without_complaints_from_weasyprint(caplog):

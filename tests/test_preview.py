@@ -58,8 +58,8 @@ def wait_for(check, seconds: float = 60) -> bool:
 
 
 def recorded(page: str) -> int:
-    """'N der 39 Programmkommunen sind im Handbuch erfasst' on /kennzahlen/."""
-    found = re.search(r"(\d+) der \d+ Programmkommunen sind im Handbuch erfasst", page)
+    """'N der 39 Kommunen im Rheinland sind im Handbuch erfasst' on the LVR programme's page."""
+    found = re.search(r"(\d+) der \d+ Kommunen im Rheinland sind im Handbuch erfasst", page)
     assert found, "programme figure missing"
     return int(found.group(1))
 
@@ -90,14 +90,14 @@ def test_serve_follows_edits_errors_deletions_and_renames(copy, tmp_path):
     page = base + f"kommunen/{RECORD}/"
     try:
         assert wait_for(lambda: "<h1" in fetch(page), 120), log.read_text()
-        before = recorded(fetch(base + "kennzahlen/"))
+        before = recorded(fetch(base + "programme/lvr-teilhabe/"))
 
         # An edit reaches the record page, the overview and the key figures.
         edit(record, *TO_EXAMPLE)
         assert wait_for(lambda: "Kerpen (Beispiel)" in fetch(page)), log.read_text()
         overview = fetch(base + "kommunen/")
         assert re.search(r"Kerpen</a> \(erfundenes Beispiel\)", overview)
-        assert recorded(fetch(base + "kennzahlen/")) == before - 1
+        assert recorded(fetch(base + "programme/lvr-teilhabe/")) == before - 1
 
         # A broken save: German file:line messages in the terminal and on every served page, which
         # keeps the last good state; the server survives.
@@ -115,7 +115,7 @@ def test_serve_follows_edits_errors_deletions_and_renames(copy, tmp_path):
         edit(record, ("\nnahme: Kerpen", "\nname: Kerpen"), *TO_REAL)
         assert wait_for(lambda: "Kerpen (Beispiel)" not in fetch(page) and "<h1" in fetch(page)), log.read_text()
         assert json.loads(fetch(base + "vorschau-status.json")) == {"probleme": []}
-        assert recorded(fetch(base + "kennzahlen/")) == before
+        assert recorded(fetch(base + "programme/lvr-teilhabe/")) == before
 
         # A deleted record's page disappears; a renamed file moves its page.
         (copy / "municipalities" / f"{OTHER}.yml").unlink()
@@ -126,7 +126,7 @@ def test_serve_follows_edits_errors_deletions_and_renames(copy, tmp_path):
         assert status(base + f"kommunen/{old}/") == 404
         overview = fetch(base + "kommunen/")
         assert f'href="{OTHER}/"' not in overview and f'href="{new}/"' in overview
-        assert recorded(fetch(base + "kennzahlen/")) == before - 1
+        assert recorded(fetch(base + "programme/lvr-teilhabe/")) == before - 1
         # The preview's search index may lag in its hidden words, but holds each page once, and
         # no page that is gone.
         locations = [doc["location"] for doc in json.loads(fetch(base + "search/search_index.json"))["docs"]]
@@ -159,7 +159,9 @@ def test_a_chain_of_preview_rebuilds_equals_a_clean_build(copy, tmp_path):
         [(f"{RECORD}.yml", old, new) for old, new in TO_EXAMPLE],  # overview, key figures, chapters
         [(f"{RECORD}.yml", "\nname: Kerpen", "\nnahme: Kerpen")],  # broken: the last good state stays
         [(f"{RECORD}.yml", "\nnahme: Kerpen", "\nname: Kerpen Vorschau")],  # fixed, renamed municipality
-        [("emmerich-am-rhein.yml", "titel: Familienfrühstück", "titel: Familienbrunch")],  # measures overview
+        # a measure renamed, and its source's path with it: measures overview, similar measures elsewhere
+        [("emmerich-am-rhein.yml", "titel: Familienfrühstück", "titel: Familienbrunch"),
+         ("emmerich-am-rhein.yml", "massnahmen.familienfruehstueck-im", "massnahmen.familienbrunch-im")],
         [(f"{OTHER}.yml", None, None)],  # deleted
         [(f"{MOVED[0]}.yml", "->", f"{MOVED[1]}.yml")],  # renamed file
     ]

@@ -95,7 +95,8 @@ def _widget(path: str, annotation: Any, vocabularies: Vocabularies) -> dict[str,
     if inner is not None:
         fields = form_fields(inner, path + ".", vocabularies)
         if kind is list:  # quellen, massnahmen, programme: each entry is summarised by its first field
-            return {"widget": "list", "fields": fields, "collapsed": True,
+            # Programmes are few and short: open; sources and measures are many: collapsed.
+            return {"widget": "list", "fields": fields, "collapsed": path != "programme",
                     "summary": "{{fields.%s}}" % next(iter(inner.model_fields)),
                     "label_singular": vocabularies.field_label(path).removesuffix("n")}  # "Maßnahme hinzufügen"
         return {"widget": "object", "fields": fields}  # groups stay open: all questions in view
