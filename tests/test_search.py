@@ -4,17 +4,14 @@ the shipped worker files, and the hidden index field (hooks/handbuch/search.py).
 from __future__ import annotations
 
 import fnmatch
-from html import unescape
-
 import json
+import re
 import subprocess
 from collections import Counter
+from html import unescape
 from pathlib import Path
 
 import pytest
-
-import re
-
 from playwright.sync_api import expect
 
 from browser import browser_page, fetch, serve
