@@ -24,7 +24,7 @@ from .problems import ContentError, Problem, did_you_mean, display_path
 from .slugs import SLUG_PATTERN, slugify
 from .synonyms import load_synonyms
 from .vocabularies import PROGRAMMES, REQUIRED_TEXTS, Vocabularies
-from .yamlsafe import Document, Position, YamlProblem, load_document
+from .yamlsafe import Document, Position, YamlProblem, load_document, read_document
 
 if TYPE_CHECKING:
     from .preview import RecordCache
@@ -140,17 +140,6 @@ class Handbook:
     synonyms: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # content/synonyme.yml
 
 
-def _read(path: Path, problems: list[Problem]) -> Document | None:
-    file = display_path(path)
-    try:
-        return load_document(path.read_bytes())
-    except YamlProblem as error:
-        problems.append(Problem(file, error.line, error.column, error.field, error.message))
-    except OSError as error:
-        problems.append(Problem(file, 1, 1, None, f"Die Datei kann nicht gelesen werden ({error.strerror})."))
-    return None
-
-
 def _validate(model: type[BaseModel], data: object, document: Document, file: str,
               problems: list[Problem], context: dict | None = None) -> BaseModel | None:
     if not isinstance(data, dict):
@@ -178,7 +167,7 @@ def _unwrapped(error: ValidationError, document: Document, file: str, model: typ
 
 def load_vocabularies(root: Path, problems: list[Problem]) -> Vocabularies | None:
     path = root / "vocabularies.yml"
-    document = _read(path, problems)
+    document = read_document(path, problems)
     if document is None:
         return None
     file = display_path(path)
@@ -444,7 +433,7 @@ def load_glossary(root: Path, problems: list[Problem]) -> dict[str, GlossaryEntr
     path = root / "glossar.yml"
     if not path.exists():
         return {}
-    document = _read(path, problems)
+    document = read_document(path, problems)
     if document is None:
         return {}
     file = display_path(path)
@@ -473,7 +462,7 @@ def load_illustrations(root: Path, problems: list[Problem]) -> tuple[dict[str, I
     path = root / ILLUSTRATIONS_FILE
     if not path.exists():
         return {}, ()
-    document = _read(path, problems)
+    document = read_document(path, problems)
     if document is None:
         return {}, None
     file = display_path(path)

@@ -18,7 +18,7 @@ from .messages import problems_at, problems_from_validation
 from .model import TEXT_PATTERN, Loc, PARTICIPATION_EXTRAS, Markdown, PublicationDate, WebUrl, Year
 from .problems import Problem, allowed_list, did_you_mean, display_path
 from .slugs import SLUG_PATTERN
-from .yamlsafe import YamlProblem, load_document
+from .yamlsafe import read_document
 
 if TYPE_CHECKING:
     from .model import Kommune
@@ -141,13 +141,8 @@ def load_programmes(root: Path, problems: list[Problem]) -> dict[str, Programme]
     if not path.exists():
         return {}
     file = display_path(path)
-    try:
-        document = load_document(path.read_bytes())
-    except YamlProblem as error:
-        problems.append(Problem(file, error.line, error.column, error.field, error.message))
-        return {}
-    except OSError as error:
-        problems.append(Problem(file, 1, 1, None, f"Die Datei kann nicht gelesen werden ({error.strerror})."))
+    document = read_document(path, problems)
+    if document is None:
         return {}
     if not isinstance(document.data, dict):
         problems.append(Problem(file, 1, 1, None, f"{FILE} muss eine Zuordnung „kurzname: {{name: …}}“ enthalten."))

@@ -21,7 +21,7 @@ from .model import TEXT_PATTERN, Loc, answer_options
 from .problems import Problem, allowed_list, did_you_mean, display_path
 from .slugs import SLUG_PATTERN
 from .vocabularies import Vocabularies
-from .yamlsafe import Document, YamlProblem, load_document
+from .yamlsafe import load_document, read_document
 
 FILE = "ergebnisse.yml"
 
@@ -238,13 +238,8 @@ def load_published(root: Path, vocabularies: Vocabularies, problems: list[Proble
     if not path.exists():
         return None
     file = display_path(path)
-    try:
-        document: Document = load_document(path.read_bytes())
-    except YamlProblem as error:
-        problems.append(Problem(file, error.line, error.column, error.field, error.message))
-        return None
-    except OSError as error:
-        problems.append(Problem(file, 1, 1, None, f"Die Datei kann nicht gelesen werden ({error.strerror})."))
+    document = read_document(path, problems)
+    if document is None:
         return None
     if not isinstance(document.data, dict):
         problems.append(Problem(file, 1, 1, None, f"{FILE} muss eine Zuordnung mit „quellen“ und "

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .messages import problems_at
 from .problems import Problem, display_path
-from .yamlsafe import YamlProblem, load_document
+from .yamlsafe import read_document
 
 FILE = "synonyme.yml"
 # A term's inflected forms in the text: "Koordinationsfachkräfte", "Quartiere", "Kitas".
@@ -32,13 +32,8 @@ def load_synonyms(root: Path, problems: list[Problem]) -> dict[str, tuple[str, .
     if not path.exists():
         return {}
     file = display_path(path)
-    try:
-        document = load_document(path.read_bytes())
-    except YamlProblem as error:
-        problems.append(Problem(file, error.line, error.column, error.field, error.message))
-        return {}
-    except OSError as error:
-        problems.append(Problem(file, 1, 1, None, f"Die Datei kann nicht gelesen werden ({error.strerror})."))
+    document = read_document(path, problems)
+    if document is None:
         return {}
     if document.data is None:
         return {}

@@ -20,6 +20,7 @@ import re
 import threading
 from collections.abc import Hashable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -395,3 +396,19 @@ def _load(raw: bytes, line_offset: int) -> Document:
         raise YamlProblem(mark.line + 1, mark.column + 1, problem.message,
                           dotted_path(_path_to(root, problem.node))) from None
     return Document(data, root, line_offset)
+
+
+def read_document(path: Path, problems: list) -> Document | None:
+    """A content file as a Document; None, with a problem naming file and line, when it cannot be
+    read (the one reader of vocabularies, programmes, results, synonyms and the other content files)."""
+    from .problems import Problem, display_path  # problems.py needs nothing from here
+
+    try:
+        return load_document(path.read_bytes())
+    except YamlProblem as error:
+        problems.append(Problem(display_path(path), error.line, error.column, error.field, error.message))
+    except OSError as error:
+        problems.append(Problem(display_path(path), 1, 1, None,
+                                f"Die Datei kann nicht gelesen werden ({error.strerror})."))
+    return None
+
