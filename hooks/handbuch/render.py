@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from . import aggregates
+from . import aggregates, citations
 from .cms import form_link
 from .drawing import DRAWINGS
 from .escaping import md, md_attr, md_block, md_url, yaml_scalar
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 TEMPLATES = Path(__file__).parent / "templates"
 BLOCK_LIMIT = 10  # items a generated block in a chapter shows before linking to the overview
+TOOLS_URI = "leitfaden/arbeitshilfen"  # the printable tools (loader.TOOLS_FOLDER)
 
 @dataclass(frozen=True)
 class Bar:
@@ -320,8 +321,9 @@ class Renderer:
         more_link = f"{root}massnahmen/index.md" + (f"#{field}" if field else "")
         return refs[:BLOCK_LIMIT], len(refs) - BLOCK_LIMIT, more_link
 
-    def chapter(self, chapter: Chapter) -> str:
-        lines = chapter.body.split("\n")
+    def chapter(self, chapter: Chapter, tool: bool = False) -> str:
+        numbers, sources, anchors = citations.numbered(chapter.meta.quellen, chapter.citations)
+        lines = citations.replace_citations(chapter.body.split("\n"), chapter.citations, numbers, anchors)
         notices = Notices()
         for marker in chapter.markers:
             block = self.expand(marker, notices).strip()
@@ -333,7 +335,8 @@ class Renderer:
                 continue
             # Generated lists repeat what the record pages say: keep them out of the search index.
             lines[marker.offset] = f"<div markdown data-search-exclude>\n\n{block}\n\n</div>"
-        return self._render("chapter.md.j2", chapter=chapter, body=Markup("\n".join(lines)))
+        return self._render("chapter.md.j2", chapter=chapter, body=Markup("\n".join(lines)), sources=sources,
+                            tool=tool, root="../../" if tool else "../")
 
     def pages(self) -> list[GeneratedPage]:
         return [spec.page() for spec in self.page_specs()]
@@ -363,6 +366,11 @@ class Renderer:
                                   municipality.path, in_nav=False))
         for chapter in h.chapters:
             specs.append(PageSpec(f"leitfaden/{chapter.slug}.md", partial(self.chapter, chapter), chapter.path))
+        if h.tools:
+            specs.append(PageSpec(f"{TOOLS_URI}/index.md", partial(self._render, "arbeitshilfen.md.j2", tools=h.tools,
+                                                                   root="../../"), None))
+        for tool in h.tools:
+            specs.append(PageSpec(f"{TOOLS_URI}/{tool.slug}.md", partial(self.chapter, tool, True), tool.path))
         return specs + self.facet_pages()
 
     def record_page(self, municipality: Municipality) -> str:
