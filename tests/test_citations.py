@@ -103,7 +103,7 @@ def test_every_footnote_resolves_and_every_source_has_publisher_and_date(real_bu
             assert entry in cited, f"{url}: {entry} is never cited"
             source = next(s for s in sources if s.titel in text)
             assert source.herausgeber in text and DATE.search(text.split(source.herausgeber, 1)[1]), (url, text)
-            assert f'href="{source.url}"' in real_build.page(url)
+            assert source.url is None or f'href="{source.url}"' in real_build.page(url)
         assert len(page.backlinks) == len(page.footnotes), url  # each citation has its way back
     assert checked >= 7 * 3
 
@@ -156,8 +156,8 @@ def test_a_source_never_cited_and_a_malformed_reference_are_reported(content):
     assert len(problems) == 2
 
 
-@pytest.mark.parametrize("field", ["herausgeber", "datum", "url"])
-def test_a_source_without_publisher_date_or_address_is_refused(content, field):
+@pytest.mark.parametrize("field", ["herausgeber", "datum"])
+def test_a_source_without_publisher_or_date_is_refused(content, field):
     front = "\n".join(line for line in SOURCE.split("\n") if not line.strip().startswith(f"{field}:")) + "\n"
     _chapter(content, "k", front, "\nText.[^bzga]\n")
     problems = _problems(content)

@@ -18,7 +18,7 @@ A chapter lists its sources in its front matter and cites them in the text with 
 Each citation becomes a superscript link "Quelle N" (the word is hidden, as on the record pages)
 to the numbered source list the chapter template appends; each entry links back to the sections
 that cite it. Sources are numbered in the order of their first citation. Every source needs a
-publisher, a publication date and an address; an unknown key, a source that is never cited and a
+publisher and a publication date (and an address where it is public); an unknown key, a source that is never cited and a
 key defined twice are problems with file and line (`make validate`).
 """
 
@@ -50,8 +50,8 @@ class ChapterSource(BaseModel):
     titel: Text
     herausgeber: Text
     datum: PublicationDate
-    url: WebUrl
-    abgerufen: Date  # when the page was looked up
+    url: WebUrl | None = None  # where the source is public; the 2017 report has no public address
+    abgerufen: Date | None = None  # when the page was looked up (with url)
 
 
 @dataclass(frozen=True)
