@@ -8,6 +8,7 @@ and in the offline bundle. A deliberately long tool shows that the check can fai
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 
@@ -59,12 +60,21 @@ def test_tools_have_an_overview_in_the_guide_navigation(real_build, tools):
     assert "Arbeitshilfen" in chapter and 'href="../arbeitshilfen/auftrag-steuerungsgruppe/"' in chapter
 
 
-def test_tools_are_in_the_guide_pdf_as_an_appendix(real_build, tools):
+def test_tools_are_in_the_guide_pdf_as_an_appendix_one_page_each(real_build, tools):
     path = real_build.site / "downloads" / "praxisleitfaden.pdf"
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
     assert "Anhang: Arbeitshilfen" in text
+    contents = " ".join(" ".join(pages[:3]).split())  # the table of contents, whitespace folded
+    starts = []
     for number, tool in enumerate(tools, start=1):
-        assert f"A{number}. {tool.meta.title}" in " ".join(text.split()), tool.meta.title
+        found = re.search(rf"A{number}\. {re.escape(tool.meta.title)}[ .]+(\d+)", contents)
+        assert found, tool.meta.title
+        starts.append(int(found.group(1)))
+        assert f"A{number}. {tool.meta.title}" in " ".join(pages[starts[-1] - 1].split())  # it starts there
+    # each tool starts a page and ends before the next one: one page each, the last one is the PDF's last
+    assert starts == list(range(starts[0], starts[0] + len(tools))) and starts[-1] == len(pages), starts
 
 
 def test_tools_are_in_the_offline_bundle(bundle, tools):
