@@ -26,7 +26,7 @@ from handbuch.problems import ContentError
 from handbuch.provenance import build_info, last_changes
 from handbuch.escaping import unsafe_markup
 from handbuch import editor
-from handbuch.render import Renderer, abbreviations, data_page
+from handbuch.render import TOOLS_URI, Renderer, abbreviations, data_page
 from handbuch import parallel, preview, search
 from handbuch.settings import switched_off
 
@@ -118,13 +118,14 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # The form editor needs a server to save to: the offline bundle has none.
     renderer = Renderer(handbook, changes, pdf=config.extra["pdf"], editor=not offline, offline_zip=offline_zip,
                         offline_build=offline, memo=state.memo if state else None)  # one per build
-    _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters])
+    _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters],
+                     [f"{TOOLS_URI}/{t.slug}.md" for t in handbook.tools])
     config.extra["abkuerzungen"] = abbreviations(handbook)
     if state:  # what every page shows besides its own content: a change there rebuilds every page
         state.memo.begin((handbook.vocabularies, changes is None, config.extra["pdf"]))
         # Synonyms go into the search entries of every page (on_post_build).
         state.begin_files((handbook.vocabularies, repr(config.nav), info, config.extra["abkuerzungen"],
-                           [(c.slug, c.meta) for c in handbook.chapters],
+                           [(c.slug, c.meta) for c in (*handbook.chapters, *handbook.tools)],
                            sorted((term, tuple(words)) for term, words in handbook.synonyms.items())))
     # `mkdocs build` renders the pages in a second process while MkDocs converts them (parallel.py).
     specs = renderer.page_specs()
@@ -230,14 +231,16 @@ def _edit_uri(source: Path | None, repository: Path, config: MkDocsConfig) -> st
     return "../" * depth + relative.as_posix()
 
 
-def _set_chapter_nav(config: MkDocsConfig, chapters: list[str]) -> None:
+def _set_chapter_nav(config: MkDocsConfig, chapters: list[str], tools: tuple[str, ...] | list[str] = ()) -> None:
     # The chapter list comes from front matter, so the Leitfaden section of the nav
-    # skeleton in mkdocs.yml is filled in here, before MkDocs builds the navigation.
+    # skeleton in mkdocs.yml is filled in here, before MkDocs builds the navigation;
+    # the printable tools follow as a subsection with their own overview page.
+    section = [{"Arbeitshilfen": [f"{TOOLS_URI}/index.md", *tools]}] if tools else []
     for entry in config.nav or []:
         if isinstance(entry, dict):
             for title, children in entry.items():
                 if isinstance(children, list) and GUIDE_INDEX in children:
-                    entry[title] = [GUIDE_INDEX, *chapters]
+                    entry[title] = [GUIDE_INDEX, *chapters, *section]
 
 
 def on_page_markdown(markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.slow
 
 PAGES = ["/", "/kommunen/", "/kommunen/beispielstadt/", "/kommunen/essen/", "/massnahmen/", "/kennzahlen/",
          "/programme/", "/programme/kekiz/", "/programme/lvr-teilhabe/",
-         "/leitfaden/netzwerke-aufbauen/", "/mitwirken/", "/leitfaden/programm/", "/leitfaden/steuerung/"]
+         "/leitfaden/netzwerke-aufbauen/", "/mitwirken/", "/leitfaden/programm/", "/leitfaden/steuerung/",
+         # footnoted chapter and a printable tool with its tick-box table
+         "/leitfaden/schnittstelle-gesundheit/", "/leitfaden/arbeitshilfen/", "/leitfaden/arbeitshilfen/selbsteinschaetzung/"]
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
         "resultTypes": ["violations"]}
 

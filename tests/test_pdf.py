@@ -91,11 +91,15 @@ def test_pdf_is_tagged_in_german_with_title_and_a_bookmark_per_chapter(pdf_reade
     for number, chapter in enumerate(load_handbook(CONTENT).chapters, start=1):
         assert f"{number}. {chapter.meta.title}" in bookmarks, chapter.meta.title
     assert "Quellen" in bookmarks  # sections too, below their chapter
+    for number, tool in enumerate(load_handbook(CONTENT).tools, start=1):
+        assert f"A{number}. {tool.meta.title}" in bookmarks, tool.meta.title
 
 
 def test_pdf_structure_has_headings_table_headers_and_figures_with_alternative_text(pdf_reader):
     found = _structure(pdf_reader.trailer["/Root"]["/StructTreeRoot"], {})
-    assert len(found["/H1"]) == len(load_handbook(CONTENT).chapters) + 1  # the title page's too
+    handbook = load_handbook(CONTENT)
+    # the title page's, each chapter's, the appendix's and each tool's
+    assert len(found["/H1"]) == 1 + len(handbook.chapters) + (1 + len(handbook.tools) if handbook.tools else 0)
     assert found["/H2"] and found["/TH"] and found["/Table"]
     assert found["/Figure"] and all(str(f.get("/Alt", "")).strip() for f in found["/Figure"])
     assert any("erfasste Jugendämter nach Jahr des Einstiegs" in str(f["/Alt"]) for f in found["/Figure"])

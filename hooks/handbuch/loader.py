@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
+from .citations import ChapterSource, Citation, find_citations
 from .markers import Marker, find_markers
 from .messages import problems_at, problems_from_validation
 from .model import TEXT_PATTERN, Kommune, answer_options, base_type, field_info, field_paths
@@ -55,6 +56,7 @@ class ChapterMeta(BaseModel):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     order: Annotated[int, Field(ge=0, le=10_000)]
     description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] | None = None
+    quellen: list[ChapterSource] = Field(default_factory=list)  # cited with [^id] (citations.py)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,12 @@ class Chapter:
     body: str
     body_line: int  # line number of the body's first line in the file
     markers: tuple[Marker, ...]
+    citations: tuple[Citation, ...] = ()  # in text order
+
+
+# Printable tools (checklists, templates) live beside the chapters, one folder down; they are
+# chapters without generated blocks, published under /leitfaden/arbeitshilfen/.
+TOOLS_FOLDER = "arbeitshilfen"  # also reserved as a chapter name (_RESERVED)
 
 
 class GlossaryEntry(BaseModel):
@@ -138,6 +146,7 @@ class Handbook:
     illustrations: dict[str, Illustration] = dataclasses.field(default_factory=dict)  # in file order
     published: Published = EMPTY  # content/ergebnisse.yml: figures as sources state them
     synonyms: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # content/synonyme.yml
+    tools: tuple[Chapter, ...] = ()  # practice-guide/arbeitshilfen/*.md, in front-matter order
 
 
 def _validate(model: type[BaseModel], data: object, document: Document, file: str,
@@ -219,7 +228,7 @@ def load_vocabularies(root: Path, problems: list[Problem]) -> Vocabularies | Non
 
 
 # "index" would replace the overview page of its folder (/kommunen/, /leitfaden/).
-_RESERVED = {"index"}
+_RESERVED = {"index", "arbeitshilfen"}  # overview pages: /leitfaden/ and /leitfaden/arbeitshilfen/
 
 
 def _check_slug(path: Path, problems: list[Problem]) -> bool:
@@ -344,9 +353,10 @@ def _chapter_text(path: Path, file: str, problems: list[Problem]) -> str | None:
 
 
 def load_chapters(root: Path, vocabularies: Vocabularies, problems: list[Problem],
-                  illustrations: tuple[str, ...] | None = ()) -> list[Chapter]:
+                  illustrations: tuple[str, ...] | None = (), folder: str = "practice-guide",
+                  tools: bool = False) -> list[Chapter]:
     chapters = []
-    for path in sorted((root / "practice-guide").glob("*.md")):
+    for path in sorted((root / folder).glob("*.md")):
         file = display_path(path)
         if not path.is_file():
             problems.append(Problem(file, 1, 1, None, "Hier wird eine Kapiteldatei erwartet, kein Ordner und "
@@ -380,8 +390,13 @@ def load_chapters(root: Path, vocabularies: Vocabularies, problems: list[Problem
         body = text[match.end():]
         markers, marker_problems = find_markers(body, body_line, file, vocabularies, illustrations)
         problems.extend(marker_problems)
+        if tools and markers:  # generated blocks link relative to /leitfaden/; tools sit one folder deeper
+            problems.append(Problem(file, markers[0].line, 1, None, "Arbeitshilfen enthalten keine Markierungen "
+                                    "(„<!-- handbuch: … -->“); verlinken Sie stattdessen das passende Kapitel."))
         assert isinstance(meta, ChapterMeta)
-        chapters.append(Chapter(path.stem, path, meta, body, body_line, tuple(markers)))
+        citations, citation_problems = find_citations(body, body_line, file, meta.quellen)
+        problems.extend(citation_problems)
+        chapters.append(Chapter(path.stem, path, meta, body, body_line, tuple(markers), tuple(citations)))
     return sorted(chapters, key=lambda c: (c.meta.order, c.slug))
 
 
@@ -419,13 +434,14 @@ def _load_handbook(root: Path, cache: RecordCache | None = None) -> Handbook:
     # Before the chapters: their markers name illustrations.
     illustrations, illustration_names = load_illustrations(root, problems)
     chapters = load_chapters(root, vocabularies, problems, illustration_names)
+    tools = load_chapters(root, vocabularies, problems, illustration_names, f"practice-guide/{TOOLS_FOLDER}", tools=True)
     glossary = load_glossary(root, problems)
     published = load_published(root, vocabularies, problems) or EMPTY
     synonyms = load_synonyms(root, problems)
     if problems:
         raise ContentError(problems)
     return Handbook(root, vocabularies, tuple(municipalities), tuple(chapters), glossary, illustrations,
-                    published=published, synonyms=synonyms)
+                    published=published, synonyms=synonyms, tools=tuple(tools))
 
 
 def load_glossary(root: Path, problems: list[Problem]) -> dict[str, GlossaryEntry]:

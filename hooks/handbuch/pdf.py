@@ -8,6 +8,7 @@ chapters as the site. Nothing is fetched from the network.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from typing import Any
 
@@ -15,6 +16,7 @@ import markdown
 from markdown.extensions.toc import slugify as toc_slugify
 from markupsafe import Markup
 
+from .loader import TOOLS_FOLDER, Chapter
 from .provenance import BuildInfo
 from .render import Renderer, environment
 
@@ -22,9 +24,13 @@ PDF_URI = "downloads/praxisleitfaden.pdf"
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
-def _rewrite_links(text: str, chapter_slugs: set[str], site_url: str, this: str = "") -> str:
+def _rewrite_links(text: str, chapter_slugs: set[str], site_url: str, this: str = "", folder: str = "") -> str:
     """Chapter links point into the PDF; links to other pages go to the published site; a link to a
-    section of the same chapter (``this``) gets the chapter's prefix, as the headings do."""
+    section of the same chapter (``this``) gets the chapter's prefix, as the headings do.
+
+    ``chapter_slugs`` are paths below /leitfaden/ without ".md" (chapters, and tools as
+    "arbeitshilfen/<slug>"); ``folder`` is where the linking page sits below /leitfaden/.
+    """
     def target(match: re.Match[str]) -> str:
         url = match.group(1)
         if url.startswith("#") and this:
@@ -32,10 +38,11 @@ def _rewrite_links(text: str, chapter_slugs: set[str], site_url: str, this: str 
         if re.match(r"^[a-z]+:", url) or url.startswith("#"):
             return match.group(0)
         path, _, anchor = url.partition("#")
-        if "/" not in path and path.removesuffix(".md") in chapter_slugs:
-            slug = path.removesuffix(".md")
-            return f"](#{slug}{'--' + anchor if anchor else ''})"
-        page = re.sub(r"(^|/)index\.md$", r"\1", path.removeprefix("../")).removesuffix(".md")
+        inside = posixpath.normpath(folder + path).removesuffix(".md")
+        if inside in chapter_slugs:
+            return f"](#{inside.replace('/', '--')}{'--' + anchor if anchor else ''})"
+        page = re.sub(r"(^|/)index\.md$", r"\1", posixpath.normpath("leitfaden/" + folder + path))
+        page = page.removesuffix(".md").removeprefix(".")
         page = page + "/" if page and not page.endswith("/") else page
         return f"]({site_url.rstrip('/')}/{page}{'#' + anchor if anchor else ''})"
     return _LINK.sub(target, text)
@@ -55,20 +62,25 @@ def _chapter_html(text: str, slug: str) -> str:
 
 def _unique_chart_ids(html: str, slug: str) -> str:
     """Charts are unique per page; two chapters may show the same one, so in the one PDF document
-    their ids (and the aria-labelledby naming them) get the chapter's prefix."""
-    return re.sub(r'(?<=["\s])balken-', f"{slug}--balken-", html)
+    their ids (and the aria-labelledby naming them) get the chapter's prefix. So do the footnotes
+    and source lists (``quelle-N``, ``beleg-N-K``): every chapter numbers its sources from 1."""
+    html = re.sub(r'(?<=["\s])balken-', f"{slug}--balken-", html)
+    return re.sub(r'(?<=(?:id|ef)=")(#?)(quelle-|beleg-)', rf"\1{slug}--\2", html)
 
 
 def guide_html(renderer: Renderer, info: BuildInfo, site_url: str) -> str:
     """The whole guide as one HTML document, chapters expanded by the build's own renderer."""
     handbook = renderer.handbook
-    slugs = {c.slug for c in handbook.chapters}
-    chapters = [{"slug": c.slug, "title": c.meta.title,
-                 "html": Markup(_unique_chart_ids(
-                     _chapter_html(_rewrite_links(renderer.chapter(c), slugs, site_url, c.slug), c.slug), c.slug))}
-                for c in handbook.chapters]
+    slugs = {c.slug for c in handbook.chapters} | {f"{TOOLS_FOLDER}/{t.slug}" for t in handbook.tools}
+
+    def html(chapter: Chapter, tool: bool = False) -> dict[str, Any]:
+        slug = f"{TOOLS_FOLDER}--{chapter.slug}" if tool else chapter.slug
+        text = _rewrite_links(renderer.chapter(chapter, tool), slugs, site_url, slug, f"{TOOLS_FOLDER}/" if tool else "")
+        return {"slug": slug, "title": chapter.meta.title,
+                "html": Markup(_unique_chart_ids(_chapter_html(text, slug), slug))}
     return environment().get_template("pdf.html.j2").render(
-        chapters=chapters, info=info, site_url=site_url, today=dt.date.today())
+        chapters=[html(c) for c in handbook.chapters], tools=[html(t, True) for t in handbook.tools],
+        info=info, site_url=site_url, today=dt.date.today())
 
 
 def guide_pdf(renderer: Renderer, info: BuildInfo, site_url: str) -> bytes:

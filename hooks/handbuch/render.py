@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from . import aggregates
+from . import aggregates, citations
 from .cms import form_link
 from .drawing import DRAWINGS
 from .escaping import md, md_attr, md_block, md_gfm, md_url, yaml_scalar
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 TEMPLATES = Path(__file__).parent / "templates"
 BLOCK_LIMIT = 10  # items a generated block in a chapter shows before linking to the overview
+TOOLS_URI = "leitfaden/arbeitshilfen"  # the printable tools (loader.TOOLS_FOLDER)
 
 @dataclass(frozen=True)
 class Bar:
@@ -342,8 +343,9 @@ class Renderer:
         more_link = f"{root}massnahmen/index.md" + (f"#{field}" if field else "")
         return refs[:BLOCK_LIMIT], len(refs) - BLOCK_LIMIT, more_link
 
-    def chapter(self, chapter: Chapter) -> str:
-        lines = chapter.body.split("\n")
+    def chapter(self, chapter: Chapter, tool: bool = False) -> str:
+        numbers, sources, anchors = citations.numbered(chapter.meta.quellen, chapter.citations)
+        lines = citations.replace_citations(chapter.body.split("\n"), chapter.citations, numbers, anchors)
         notices = Notices()
         for marker in chapter.markers:
             block = self.expand(marker, notices).strip()
@@ -355,7 +357,8 @@ class Renderer:
                 continue
             # Generated lists repeat what the record pages say: keep them out of the search index.
             lines[marker.offset] = f"<div markdown data-search-exclude>\n\n{block}\n\n</div>"
-        return self._render("chapter.md.j2", chapter=chapter, body=Markup("\n".join(lines)))
+        return self._render("chapter.md.j2", chapter=chapter, body=Markup("\n".join(lines)), sources=sources,
+                            tool=tool, root="../../" if tool else "../")
 
     def pages(self) -> list[GeneratedPage]:
         return [spec.page() for spec in self.page_specs()]
@@ -378,7 +381,8 @@ class Renderer:
             PageSpec("programme/index.md", partial(self._render, "programme.md.j2",
                                                    table=Markup(self.programmes_table()),
                                                    overviews=list(self.programmes.values())), None),
-            PageSpec("leitfaden/index.md", partial(self._render, "leitfaden.md.j2", chapters=h.chapters, pdf=self.pdf),
+            PageSpec("leitfaden/index.md", partial(self._render, "leitfaden.md.j2", chapters=h.chapters, tools=h.tools,
+                                                   pdf=self.pdf),
                      None),
             PageSpec("mitwirken.md", self.contributor_guide, None),
             PageSpec("glossar.md", partial(self._render, "glossar.md.j2", glossary=h.glossary), h.root / "glossar.yml"),
@@ -391,6 +395,11 @@ class Renderer:
         for slug in h.vocabularies.programme:
             specs.append(PageSpec(f"programme/{slug}.md", partial(self.programme_page, slug),
                                   h.root / "programme.yml", in_nav=False))
+        if h.tools:
+            specs.append(PageSpec(f"{TOOLS_URI}/index.md", partial(self._render, "arbeitshilfen.md.j2", tools=h.tools,
+                                                                   root="../../"), None))
+        for tool in h.tools:
+            specs.append(PageSpec(f"{TOOLS_URI}/{tool.slug}.md", partial(self.chapter, tool, True), tool.path))
         return specs + self.facet_pages()
 
     def record_page(self, municipality: Municipality) -> str:
