@@ -26,7 +26,7 @@ CHAPTERS = sorted(GUIDE.glob("*.md"))
 OWN_PAGES = [p for p in (DOCS / "index.md", DOCS / "quellen.md") if p.is_file()]
 # Pages the hooks generate; they exist on the site but not as files in docs/.
 GENERATED = {"kommunen/index.md", "massnahmen/index.md", "kennzahlen/index.md", "leitfaden/index.md", "mitwirken.md",
-             "leitfaden/arbeitshilfen/index.md"}
+             "leitfaden/arbeitshilfen/index.md", "programme/index.md"}
 EXCLUDED_DOCS = ("entwicklung/", "overrides/")  # exclude_docs in mkdocs.yml: not published
 
 BEISPIELE = "Beispiele aus den Kommunen"
