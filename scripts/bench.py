@@ -167,14 +167,12 @@ def _record(folder: Path) -> Path:
     return sorted((folder / "municipalities").glob("*.yml"))[0]
 
 
-_pages_by_field: list[bool] = []  # whether the site lists measures on one page per Handlungsfeld (set per server)
+_measures_data: list[bool] = []  # whether /massnahmen/ draws its rows from massnahmen/daten.js (set per server)
 
 
-def _field_page(path: Path, title: str) -> str:
-    """The page of /massnahmen/ that lists a measure of ``path`` titled ``title``."""
-    text = path.read_text(encoding="utf-8")
-    field = re.search(rf"- titel: {re.escape(title)}\n    handlungsfeld: (\S+)", text)
-    return f"massnahmen/{field.group(1)}/" if field and _pages_by_field[-1] else "massnahmen/"
+def _measures_list(path: Path, title: str) -> str:
+    """Where /massnahmen/ lists a measure: its data file, or (before it had one) the page itself."""
+    return "massnahmen/daten.js" if _measures_data[-1] else "massnahmen/"
 
 
 def _description(folder: Path, run: int) -> list:
@@ -203,7 +201,7 @@ def _measure_title(folder: Path, run: int) -> list:
     old = re.search(r"\n  - titel: (.+)\n    handlungsfeld:", record.read_text(encoding="utf-8")).group(1)
     new = f"Umbenannte Maßnahme {run} {int(time.time())}"
     _replace(record, f"- titel: {old}\n", f"- titel: {new}\n")
-    return [(f"kommunen/{record.stem}/", lambda page: new in page), (_field_page(record, new), lambda page: new in page)]
+    return [(f"kommunen/{record.stem}/", lambda page: new in page), (_measures_list(record, new), lambda page: new in page)]
 
 
 ADDED = "Neue Maßnahme Messlauf"
@@ -215,17 +213,17 @@ def _add_measure(folder: Path, run: int) -> list:
     measure = (f"  - titel: {title}\n    handlungsfeld: schule\n    lebensphasen: [grundschule]\n"
                f"    status: laufend\n")
     record.write_text(record.read_text(encoding="utf-8") + measure, encoding="utf-8")
-    return [(f"kommunen/{record.stem}/", lambda page: title in page), (_field_page(record, title), lambda page: title in page)]
+    return [(f"kommunen/{record.stem}/", lambda page: title in page), (_measures_list(record, title), lambda page: title in page)]
 
 
 def _remove_measure(folder: Path, run: int) -> list:
     record = _record(folder)
     text = record.read_text(encoding="utf-8")
     title = f"{ADDED} {run}"
-    page = _field_page(record, title)
+    page = _measures_list(record, title)
     record.write_text(text[:text.index(f"  - titel: {title}\n")], encoding="utf-8")
     return [(f"kommunen/{record.stem}/", lambda html: title not in html and "<h1" in html),
-            (page, lambda html: title not in html and "<h1" in html)]
+            (page, lambda text: title not in text and ("<h1" in text or "handbuchMassnahmen" in text))]
 
 
 def _name(folder: Path, run: int) -> list:
@@ -301,7 +299,7 @@ def serve_reload(content: Path, runs: int) -> dict[str, float]:
             if time.time() > deadline:
                 raise SystemExit("mkdocs serve kam nicht hoch")
             time.sleep(0.5)
-        _pages_by_field.append("<h1" in fetch(base + "massnahmen/schule/"))
+        _measures_data.append("handbuchMassnahmen" in fetch(base + "massnahmen/daten.js"))
         times: dict[str, list[float]] = {edit.key: [] for edit in EDITS}
         for run in range(runs):
             for edit in EDITS:
