@@ -86,7 +86,7 @@ def _baseline_project(content: Path, work: Path) -> Path:
     shutil.rmtree(project, ignore_errors=True)
     shutil.copytree(REPOSITORY / "docs", project / "docs")
     handbook = load_handbook(content)
-    write_pages(generate(handbook, None), project / "docs")
+    write_pages(generate(handbook, None, data=True), project / "docs")
     config = yaml.load((REPOSITORY / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
     config.pop("hooks", None)
     config["theme"]["custom_dir"] = "docs/overrides"

@@ -519,9 +519,12 @@ _UNSET: Any = object()
 
 
 def generate(handbook: Handbook, changes: dict[Path, dt.date] | None = _UNSET,
-             pdf: str | None = None) -> list[GeneratedPage]:
-    """All generated pages; ``changes`` (from provenance.last_changes) is looked up when not given."""
-    return Renderer(handbook, last_changes(handbook.root) if changes is _UNSET else changes, pdf).pages()
+             pdf: str | None = None, data: bool = False) -> list[GeneratedPage]:
+    """All generated pages (``data``: and the data files they load, e.g. MEASURES_DATA); ``changes`` (from
+    provenance.last_changes) is looked up when not given."""
+    renderer = Renderer(handbook, last_changes(handbook.root) if changes is _UNSET else changes, pdf)
+    files = [GeneratedPage(uri, text, None, in_nav=False) for uri, text in renderer.data_files().items()] if data else []
+    return renderer.pages() + files
 
 
 _DATA_FILES = {
