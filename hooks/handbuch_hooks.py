@@ -209,6 +209,7 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
     # Preview: pages MkDocs skipped keep the titles the navigation of rebuilt pages shows.
     # Material's search plugin then gets this build's documents only (the preview merges them).
     if (state := preview.current()) is not None:
+        env.bytecode_cache = state.templates  # before any page renders
         state.pages_read(files)
         state.before_search(config.plugins.get("material/search"), files)
     elif search.enabled() and (plugin := config.plugins.get("material/search")) and plugin.config.enabled:
