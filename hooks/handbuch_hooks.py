@@ -151,6 +151,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             raise PluginError(f"Die erzeugte Seite „{page.src_uri}“ gibt es schon unter docs/; "
                               "bitte die Datei in docs/ umbenennen.")
         files.append(state.track(generated, page.markdown) if state else generated)  # type: ignore[union-attr]
+    for uri, content in renderer.data_files().items():  # the rows of /massnahmen/, drawn by its script
+        generated = File.generated(config, uri, content=content)
+        files.append(state.track(generated, content) if state else generated)
     # Footer links, resolved here so they follow use_directory_urls (offline: .html).
     config.extra["rechtliches"] = [(title, files.get_file_from_path(path).url) for title, path in LEGAL_PAGES
                                    if files.get_file_from_path(path) is not None]
@@ -207,6 +210,7 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
     # Preview: pages MkDocs skipped keep the titles the navigation of rebuilt pages shows.
     # Material's search plugin then gets this build's documents only (the preview merges them).
     if (state := preview.current()) is not None:
+        env.bytecode_cache = state.templates  # before any page renders
         state.pages_read(files)
         state.before_search(config.plugins.get("material/search"), files)
     elif search.enabled() and (plugin := config.plugins.get("material/search")) and plugin.config.enabled:

@@ -7,8 +7,10 @@ reports medians of several runs:
 - `mkdocs build` of the handbook (hooks on, PDF off: the PDF is measured apart),
 - the same pages built as plain Markdown without hooks (the baseline) and the ratio,
 - peak memory of the build, pages, HTML bytes per municipality page, search index size,
-- the preview (`mkdocs serve --dirty`, as `make serve` runs it): seconds from saving a record
-  until the served page shows the change, and that as a share of the clean build,
+- the largest HTML page,
+- the preview (`mkdocs serve --dirty`, as `make serve` runs it) per kind of edit (EDITS): seconds from
+  saving until every page the edit changes is served with the change, the slowest kind as a share of
+  the clean build,
 and for one size the offline zip and, in Chromium, when offline search is ready and how fast
 the first result appears. `--gross` adds 5,000 municipalities (minutes per build).
 """
@@ -18,17 +20,23 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import _bootstrap  # noqa: F401
 import yaml
 
+from handbuch.escaping import yaml_scalar
 from handbuch.loader import REPOSITORY, load_handbook
 from handbuch.pdf import guide_pdf
 from handbuch.provenance import build_info
@@ -78,7 +86,7 @@ def _baseline_project(content: Path, work: Path) -> Path:
     shutil.rmtree(project, ignore_errors=True)
     shutil.copytree(REPOSITORY / "docs", project / "docs")
     handbook = load_handbook(content)
-    write_pages(generate(handbook, None), project / "docs")
+    write_pages(generate(handbook, None, data=True), project / "docs")
     config = yaml.load((REPOSITORY / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
     config.pop("hooks", None)
     config["theme"]["custom_dir"] = "docs/overrides"
@@ -94,12 +102,15 @@ def _baseline_project(content: Path, work: Path) -> Path:
     return project
 
 
-def _site_figures(site: Path) -> dict[str, float]:
+def _site_figures(site: Path) -> dict[str, float | str]:
     pages = list(site.rglob("*.html"))
     municipality = [p.stat().st_size for p in (site / "kommunen").glob("*/index.html")]
     index = site / "search" / "search_index.json"
+    largest = max(pages, key=lambda p: p.stat().st_size)
     return {"pages": len(pages), "html_per_municipality_kib": statistics.median(municipality) / 1024,
-            "search_index_kib": index.stat().st_size / 1024 if index.exists() else 0.0}
+            "search_index_kib": index.stat().st_size / 1024 if index.exists() else 0.0,
+            "largest_page_kib": largest.stat().st_size / 1024,
+            "largest_page": "/" + largest.parent.relative_to(site).as_posix() + "/"}
 
 
 def measure_size(n: int, measures: int, runs: int, work: Path) -> dict[str, float]:
@@ -128,38 +139,180 @@ def measure_size(n: int, measures: int, runs: int, work: Path) -> dict[str, floa
     build_cpu, base_cpu = (statistics.median(c for _, _, c in runs_) for runs_ in (builds, base))
     figures["our_cpu_share_pct"] = 100 * (build_cpu - base_cpu) / build_cpu
     figures["ms_per_municipality"] = 1000 * figures["build_s"] / n
-    figures["serve_reload_s"] = serve_reload(content, runs)
+    for kind, seconds in serve_reload(content, runs).items():
+        figures[f"serve_{kind}_s"] = seconds
+    figures["serve_reload_s"] = max(figures[f"serve_{edit.key}_s"] for edit in EDITS)
     figures["serve_share_pct"] = 100 * figures["serve_reload_s"] / figures["build_s"]
     return figures
 
 
-def serve_reload(content: Path, runs: int) -> float:
-    """Seconds from saving a record until `mkdocs serve --dirty` (make serve) delivers the changed page."""
+@dataclass(frozen=True)
+class Edit:
+    """One kind of edit an editor makes: ``apply(folder, run)`` changes the content and returns what the
+    served site must show afterwards, as (path below the site, check of the page's text or None for a 404)."""
+
+    key: str
+    title: str
+    apply: Callable[[Path, int], list[tuple[str, Callable[[str], bool] | None]]]
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if old not in text:
+        raise SystemExit(f"{path.name}: „{old}“ fehlt")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _record(folder: Path) -> Path:
+    return sorted((folder / "municipalities").glob("*.yml"))[0]
+
+
+_measures_data: list[bool] = []  # whether /massnahmen/ draws its rows from massnahmen/daten.js (set per server)
+
+
+def _measures_list(path: Path, title: str) -> str:
+    """Where /massnahmen/ lists a measure: its data file, or (before it had one) the page itself."""
+    return "massnahmen/daten.js" if _measures_data[-1] else "massnahmen/"
+
+
+def _description(folder: Path, run: int) -> list:
+    record = _record(folder)
+    marker = f"Messlauf {run} {time.time()}"
+    _replace(record, "beschreibung: |\n", f"beschreibung: |\n  {marker}\n")
+    return [(f"kommunen/{record.stem}/", lambda page: marker in page)]
+
+
+STAGES = ["informationsnetzwerk", "kooperationsnetzwerk", "produktionsnetzwerk"]
+
+
+def _stage(folder: Path, run: int) -> list:
+    """netzwerk.stufe: counted on /kennzahlen/ (real records only), listed on the stage's facet page."""
+    record = _record(folder)
+    old = re.search(r"\n  stufe: (\S+)", record.read_text(encoding="utf-8")).group(1)
+    new = STAGES[(STAGES.index(old) + 1) % len(STAGES)]
+    _replace(record, f"\n  stufe: {old}", f"\n  stufe: {new}")
+    link = f"themen/netzwerkstufe/{new}/"
+    return [(f"kommunen/{record.stem}/", lambda page: link in page),
+            (link, lambda page: f"kommunen/{record.stem}/" in page)]
+
+
+def _measure_title(folder: Path, run: int) -> list:
+    record = _record(folder)
+    old = re.search(r"\n  - titel: (.+)\n    handlungsfeld:", record.read_text(encoding="utf-8")).group(1)
+    new = f"Umbenannte Maßnahme {run} {int(time.time())}"
+    _replace(record, f"- titel: {old}\n", f"- titel: {new}\n")
+    return [(f"kommunen/{record.stem}/", lambda page: new in page), (_measures_list(record, new), lambda page: new in page)]
+
+
+ADDED = "Neue Maßnahme Messlauf"
+
+
+def _add_measure(folder: Path, run: int) -> list:
+    record = _record(folder)
+    title = f"{ADDED} {run}"
+    measure = (f"  - titel: {title}\n    handlungsfeld: schule\n    lebensphasen: [grundschule]\n"
+               f"    status: laufend\n")
+    record.write_text(record.read_text(encoding="utf-8") + measure, encoding="utf-8")
+    return [(f"kommunen/{record.stem}/", lambda page: title in page), (_measures_list(record, title), lambda page: title in page)]
+
+
+def _remove_measure(folder: Path, run: int) -> list:
+    record = _record(folder)
+    text = record.read_text(encoding="utf-8")
+    title = f"{ADDED} {run}"
+    page = _measures_list(record, title)
+    record.write_text(text[:text.index(f"  - titel: {title}\n")], encoding="utf-8")
+    return [(f"kommunen/{record.stem}/", lambda html: title not in html and "<h1" in html),
+            (page, lambda text: title not in text and ("<h1" in text or "handbuchMassnahmen" in text))]
+
+
+def _name(folder: Path, run: int) -> list:
+    record = _record(folder)
+    old = re.search(r"\nname: (.+)", record.read_text(encoding="utf-8")).group(1)
+    new = f"Messstadt {run} {int(time.time())}"
+    _replace(record, f"\nname: {old}", f"\nname: {yaml_scalar(new)}")
+    return [(f"kommunen/{record.stem}/", lambda page: new in page), ("kommunen/", lambda page: new in page)]
+
+
+NEW_RECORD = "messlauf-neu"
+
+
+def _new_record(folder: Path, run: int) -> list:
+    source = _record(folder)
+    name = f"Neustadt Messlauf {run}"
+    text = re.sub(r"\nname: .+", f"\nname: {name}", source.read_text(encoding="utf-8"), count=1)
+    text = re.sub(r'\nags: "99\d+"', f'\nags: "99{999000 + run}"', text, count=1)
+    (folder / "municipalities" / f"{NEW_RECORD}-{run}.yml").write_text(text, encoding="utf-8")
+    return [(f"kommunen/{NEW_RECORD}-{run}/", lambda page: name in page), ("kommunen/", lambda page: name in page)]
+
+
+def _deleted_record(folder: Path, run: int) -> list:
+    (folder / "municipalities" / f"{NEW_RECORD}-{run}.yml").unlink()
+    return [(f"kommunen/{NEW_RECORD}-{run}/", None),
+            ("kommunen/", lambda page: "<h1" in page and f"{NEW_RECORD}-{run}/" not in page)]
+
+
+def _renamed_file(folder: Path, run: int) -> list:
+    record = sorted((folder / "municipalities").glob("*.yml"))[-1]
+    new = f"{record.stem.split('-umbenannt')[0]}-umbenannt-{run}"
+    record.rename(record.with_name(f"{new}.yml"))
+    return [(f"kommunen/{new}/", lambda page: "<h1" in page), (f"kommunen/{record.stem}/", None)]
+
+
+EDITS = [
+    Edit("beschreibung", "Beschreibung", _description),
+    Edit("kennzahl", "Netzwerkstufe (Kennzahl)", _stage),
+    Edit("titel", "Titel einer Maßnahme", _measure_title),
+    Edit("neu_massnahme", "Maßnahme hinzu", _add_measure),
+    Edit("weg_massnahme", "Maßnahme entfernt", _remove_measure),
+    Edit("name", "Name", _name),
+    Edit("neu_datensatz", "neuer Datensatz", _new_record),
+    Edit("weg_datensatz", "Datensatz gelöscht", _deleted_record),
+    Edit("umbenannt", "Datei umbenannt", _renamed_file),
+]
+
+
+def _shows(url: str, check: Callable[[str], bool] | None) -> bool:
+    if check is None:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return False
+        except urllib.error.HTTPError as error:
+            return error.code == 404
+        except OSError:
+            return False
+    return check(fetch(url))
+
+
+def serve_reload(content: Path, runs: int) -> dict[str, float]:
+    """Seconds from saving until `mkdocs serve --dirty` (make serve) delivers every page the edit
+    changes, per kind of edit (median of ``runs``); the kinds take turns within each run."""
     port = free_port()
+    base = f"http://127.0.0.1:{port}/"
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=REPOSITORY, env=_env(content, HANDBUCH_SITE_URL=f"http://127.0.0.1:{port}/"),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=REPOSITORY, env=_env(content, HANDBUCH_SITE_URL=base),
+                              stdout=subprocess.DEVNULL, stderr=(content.parent / "serve.log").open("w"))
     try:
-        record = sorted((content / "municipalities").glob("*.yml"))[0]
-        url = f"http://127.0.0.1:{port}/kommunen/{record.stem}/"
+        url = base + f"kommunen/{_record(content).stem}/"
         deadline = time.time() + 1800
         while "<h1" not in fetch(url):
             if time.time() > deadline:
                 raise SystemExit("mkdocs serve kam nicht hoch")
             time.sleep(0.5)
-        times = []
+        _measures_data.append("handbuchMassnahmen" in fetch(base + "massnahmen/daten.js"))
+        times: dict[str, list[float]] = {edit.key: [] for edit in EDITS}
         for run in range(runs):
-            marker = f"Messlauf {run} {time.time()}"
-            text = record.read_text(encoding="utf-8")
-            record.write_text(text.replace("beschreibung: |\n", f"beschreibung: |\n  {marker}\n", 1), encoding="utf-8")
-            start = time.perf_counter()
-            while marker not in fetch(url):
-                if time.perf_counter() - start > 600:
-                    raise SystemExit("mkdocs serve zeigte die Änderung nicht")
-                time.sleep(0.05)
-            times.append(time.perf_counter() - start)
-            time.sleep(1)
-        return statistics.median(times)
+            for edit in EDITS:
+                checks = edit.apply(content, run)
+                start = time.perf_counter()
+                while not all(_shows(base + path, check) for path, check in checks):
+                    if time.perf_counter() - start > 300:
+                        raise SystemExit(f"mkdocs serve zeigte die Änderung „{edit.title}“ nicht "
+                                         f"(Protokoll: {content.parent / 'serve.log'})")
+                    time.sleep(0.05)
+                times[edit.key].append(time.perf_counter() - start)
+                time.sleep(1)  # MkDocs waits for further changes before it rebuilds
+        return {edit.key: statistics.median(times[edit.key]) for edit in EDITS}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -258,12 +411,18 @@ def main(argv: list[str]) -> int:
                    ("build_peak_mib", "Spitze MiB", "{:.0f}"), ("pages", "Seiten", "{:.0f}"),
                    ("html_per_municipality_kib", "KiB/Kommune", "{:.1f}"),
                    ("search_index_kib", "Suchindex KiB", "{:.0f}"), ("pdf_s", "PDF s", "{:.2f}"),
-                   ("serve_reload_s", "Vorschau s", "{:.2f}"), ("serve_share_pct", "Vorschau/Bau %", "{:.1f}")]
+                   ("largest_page_kib", "größte Seite KiB", "{:.0f}"), ("largest_page", "größte Seite", "{}"),
+                   ("serve_reload_s", "Vorschau max s", "{:.2f}"), ("serve_share_pct", "Vorschau max/Bau %", "{:.1f}")]
         print(f"Last (1, 5, 15 min) nach den Messungen: {_load()}")
         print("| " + " | ".join(title for _, title, _ in columns) + " |")
         print("|" + "---|" * len(columns))
         for row in rows:
             print("| " + " | ".join(fmt.format(row[key]) for key, _, fmt in columns) + " |")
+        print("\nVorschau je Art der Änderung (s vom Speichern bis alle betroffenen Seiten sie zeigen, Median):\n")
+        print("| Kommunen | " + " | ".join(edit.title for edit in EDITS) + " |")
+        print("|" + "---|" * (len(EDITS) + 1))
+        for row in rows:
+            print(f"| {row['kommunen']:.0f} | " + " | ".join(f"{row[f'serve_{edit.key}_s']:.2f}" for edit in EDITS) + " |")
         if args.detail_size <= 0:
             return 0
         print(f"… {args.detail_size} Kommunen: Offline-Paket, Suche", file=sys.stderr)

@@ -20,8 +20,8 @@ def main(argv: list[str]) -> int:
         print("Aufruf: python scripts/generate.py ZIELORDNER", file=sys.stderr)
         return 2
     handbook = _bootstrap.load_or_exit()
-    written = write_pages(generate(handbook), Path(argv[0]))
-    print(f"{len(written)} Seiten nach {argv[0]} geschrieben.")
+    written = write_pages(generate(handbook, data=True), Path(argv[0]))
+    print(f"{len(written)} Dateien (Seiten und ihre Daten) nach {argv[0]} geschrieben.")
     return 0
 
 

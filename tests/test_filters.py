@@ -60,6 +60,8 @@ def _narrow_measures(page) -> None:
     handbook = load_handbook(CONTENT)
     refs = [(m.record, x) for m in handbook.municipalities for x in m.record.massnahmen]
     visible = ".handbuch-sortierbar tbody tr:not([hidden])"
+    # The rows come from massnahmen/daten.js, which the page's script loads and draws.
+    page.wait_for_selector(visible)
     assert page.locator(visible).count() == len(refs)
     output = page.locator(".handbuch-filterbereich output")
 
@@ -90,6 +92,15 @@ def _narrow_measures(page) -> None:
     expect(sum(1 for r, x in refs if "familienbüro" in f"{x.titel} {r.name}".lower()))
     page.fill("#filter-text", "")
     assert page.locator(visible).count() == len(refs) and output.inner_text() == ""
+    # Every measure links to its place in its record's page (drawn from the data file).
+    first = page.locator(f"{visible} td:first-child a").first
+    record, measure = handbook.municipalities[0], handbook.municipalities[0].record.massnahmen[0]
+    link = page.locator(f"{visible} td:first-child a", has_text=measure.titel).first
+    assert first.count() == 1 and link.get_attribute("href").startswith(f"../kommunen/{record.slug}")
+    link.click()
+    page.wait_for_function("slug => location.pathname.includes('/kommunen/' + slug) && location.hash.startsWith("
+                           "'#massnahme-')", arg=record.slug)
+    assert page.locator("h1").inner_text().startswith(record.record.name)
 
 
 def test_massnahmen_narrow_by_field_phase_group_kreis_and_programme_over_http(real_build):

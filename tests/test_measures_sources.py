@@ -176,7 +176,8 @@ def test_massnahmen_page_and_similar_on_built_pages(content, tmp_path):
     assert "Im Handbuch stehen 7 Maßnahmen aus 3 echten Jugendämtern" in text
     assert "Familienbildung – – 3 2 – – – 3" in text and "Frühe Hilfen 2 – – – – – 1 3" in text
     assert "Zusammen 2 – 3 3 – – 1 7".replace("–", "0") in text.replace("–", "0")
-    assert 'data-handlungsfeld="familienbildung" data-lebensphasen="kita grundschule"' in page
+    data = (build.site / "massnahmen" / "daten.js").read_text(encoding="utf-8")
+    assert '"familienbildung","kita grundschule"' in data
     record = build.page("kommunen/a")
     section = record[record.index('id="aehnliche-massnahmen"'):]
     section = section[: section.index("</ul>")]

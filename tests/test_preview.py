@@ -140,71 +140,108 @@ def test_serve_follows_edits_errors_deletions_and_renames(copy, tmp_path):
 
 
 PROVENANCE = re.compile(rb"\s*Inhalte vom .*?gebaut am [^<]*", re.DOTALL)
+# What `mkdocs serve` adds to each page it serves: its reload script and the preview's status script
+# (Preview.inject_status), plain <script> elements right before </body>; built pages have none there.
+INJECTED = re.compile(rb"(?:<script>(?:(?!<script).)*</script>)+(?=</body>\s*</html>\s*$)", re.DOTALL)
+GENERATED_DATA = ["massnahmen/daten.js"]  # generated files besides pages that the tests compare too
 
 
 def _pages(site: Path) -> dict[str, bytes]:
-    return {path.relative_to(site).as_posix(): PROVENANCE.sub(b"", path.read_bytes())
-            for path in sorted(site.rglob("*.html"))}
+    pages = {path.relative_to(site).as_posix(): PROVENANCE.sub(b"", path.read_bytes())
+             for path in sorted(site.rglob("*.html"))}
+    return {**pages, **{name: (site / name).read_bytes() for name in GENERATED_DATA if (site / name).is_file()}}
 
 
-def test_a_chain_of_preview_rebuilds_equals_a_clean_build(copy, tmp_path):
-    """Edits of several kinds, each followed by a preview rebuild (mkdocs serve --dirty's builder)."""
-    site, clean = tmp_path / "preview", tmp_path / "clean"
-    url = "http://127.0.0.1:8765/"
-    script = tmp_path / "chain.py"
-    municipalities = copy / "municipalities"
-    # Each step: (file, old, new) edits, a deletion (None as new text) or a rename ("->name").
+def _served(base: str, name: str) -> bytes | None:
+    """A file as `mkdocs serve` delivers it, without what the server injects; None when it is missing."""
+    try:
+        with urllib.request.urlopen(base + name, timeout=30) as response:
+            return PROVENANCE.sub(b"", INJECTED.sub(b"", response.read()))
+    except urllib.error.HTTPError as error:
+        assert error.code == 404, (name, error.code)
+        return None
+
+
+def _epoch(base: str, after: int = 0) -> int:
+    """MkDocs' build epoch: answers at once when it is newer than ``after``, else when the next build ends."""
+    with urllib.request.urlopen(f"{base}livereload/{after}/1", timeout=120) as response:
+        return int(response.read())
+
+
+KERPEN_SOURCE = "belegt: [massnahmen.lernfoerderung-fuer-grundschueler, "
+NEW_MEASURE = "  - titel: Ferienprogramm Vorschau\n    handlungsfeld: schule\n    lebensphasen: [grundschule]\n"
+NEW_RECORD = "neustadt-vorschau"
+SWIMMING = ("  - titel: Schwimmkurse\n    handlungsfeld: gesundheit\n"
+            "    beschreibung: Den Transport ins Hallenbad organisiert die Koordinierungsstelle mit.\n")
+
+
+def test_serve_equals_a_clean_build_after_every_kind_of_edit(copy, tmp_path):
+    """A real `mkdocs serve --dirty` (make serve) after edits of every kind an editor makes, each followed
+    by the rebuild it triggers: every page and data file it serves equals a clean build of the same
+    content byte for byte, apart from the provenance line of the footer and the scripts it injects."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "HANDBUCH_CONTENT": str(copy), "NO_MKDOCS_2_WARNING": "1", "HANDBUCH_PDF": "false",
+           "HANDBUCH_SITE_URL": base}
+    folder = copy / "municipalities"
+    record = (folder / f"{RECORD}.yml").read_text(encoding="utf-8")
+    new_record = record.replace("\nname: Kerpen", "\nname: Neustadt Vorschau").replace('ags: "05362032"', 'ags: "05362099"')
+    # Each step: (file, old, new) edits, a deletion (None as old), a rename ("->" and the new name), a new
+    # file ("+" and its text).
     steps = [
-        [],  # the first build
-        [(f"{RECORD}.yml", old, new) for old, new in TO_EXAMPLE],  # overview, key figures, chapters
+        [(f"{RECORD}.yml", "\nbeschreibung: |\n", "\nbeschreibung: |\n  Neu in der Vorschau.\n")],  # description
+        [(f"{RECORD}.yml", KERPEN_SOURCE, KERPEN_SOURCE + "netzwerk.stufe, "),  # a field of the key figures
+         (f"{RECORD}.yml", "\nmassnahmen:\n", "\nnetzwerk:\n  stufe: produktionsnetzwerk\nmassnahmen:\n")],
+        [(f"{RECORD}.yml", *pair) for pair in TO_EXAMPLE],  # overview, key figures, chapters
         [(f"{RECORD}.yml", "\nname: Kerpen", "\nnahme: Kerpen")],  # broken: the last good state stays
         [(f"{RECORD}.yml", "\nnahme: Kerpen", "\nname: Kerpen Vorschau")],  # fixed, renamed municipality
-        # a measure renamed, and its source's path with it: measures overview, similar measures elsewhere
-        [("emmerich-am-rhein.yml", "titel: Familienfrühstück", "titel: Familienbrunch"),
-         ("emmerich-am-rhein.yml", "massnahmen.familienfruehstueck-im", "massnahmen.familienbrunch-im")],
+        [(f"{RECORD}.yml", *pair) for pair in TO_REAL],
+        [("emmerich-am-rhein.yml", old, new) for old, new in [  # a measure's title, and its source's reference
+            ("massnahmen.familienfruehstueck-im", "massnahmen.familienbrunch-im"),
+            ("titel: Familienfrühstück", "titel: Familienbrunch")]],
+        [(f"{RECORD}.yml", KERPEN_SOURCE, KERPEN_SOURCE + "massnahmen.ferienprogramm-vorschau, "),  # added measure
+         (f"{RECORD}.yml", "\nmassnahmen:\n", "\nmassnahmen:\n" + NEW_MEASURE)],
+        [(f"{RECORD}.yml", "massnahmen.schwimmkurse, ", ""),  # removed measure (others show it as similar)
+         (f"{RECORD}.yml", SWIMMING, "")],
+        [(f"{NEW_RECORD}.yml", "+", new_record)],  # a new record
         [(f"{OTHER}.yml", None, None)],  # deleted
         [(f"{MOVED[0]}.yml", "->", f"{MOVED[1]}.yml")],  # renamed file
     ]
-    script.write_text(f"""
-import json, os, pathlib, sys
-sys.path.insert(0, {str(REPO / "hooks")!r})
-from mkdocs.config import load_config
-from mkdocs.commands.build import build
-steps = json.loads({json.dumps(json.dumps(steps))})
-folder = pathlib.Path({str(municipalities)!r})
-def config():
-    c = load_config({str(REPO / "mkdocs.yml")!r}, site_dir={str(site)!r})
-    c.site_url = {url!r}
-    return c
-first = config()
-first.plugins.on_startup(command="serve", dirty=True)
-for number, step in enumerate(steps):
-    for name, old, new in step:
-        path = folder / name
-        if old is None:
-            path.unlink()
-        elif old == "->":
-            path.rename(folder / new)
-        else:
-            path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-    build(first if number == 0 else config(), serve_url={url!r}, dirty=True)
-    print("built", number, flush=True)
-""", encoding="utf-8")
-    env = {**os.environ, "HANDBUCH_CONTENT": str(copy), "NO_MKDOCS_2_WARNING": "1", "HANDBUCH_PDF": "false",
-           "HANDBUCH_SITE_URL": url}
-    chain = subprocess.run([sys.executable, str(script)], cwd=REPO, env=env, capture_output=True, text=True,
-                           timeout=600)
-    assert chain.returncode == 0, chain.stdout + chain.stderr
-    assert "nahme" in chain.stderr  # the broken step was reported
-    result = run_build(clean, copy, env={"HANDBUCH_SITE_URL": url})
-    assert result.returncode == 0, result.output
-    preview, built = _pages(site), _pages(clean)
-    assert sorted(preview) == sorted(built)
-    assert f"kommunen/{OTHER}/index.html" not in preview and f"kommunen/{MOVED[1]}/index.html" in preview
-    assert "Familienbrunch".encode() in built["massnahmen/index.html"]
-    assert "Kerpen Vorschau".encode() in built["kommunen/index.html"]
-    differing = [name for name in built if preview[name] != built[name]]
-    assert not differing, differing
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr",
+                                   f"127.0.0.1:{port}"], cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        assert wait_for(lambda: "<h1" in fetch(base + f"kommunen/{RECORD}/"), 120), log.read_text()
+        epoch = _epoch(base)
+        for step in steps:
+            for name, old, new in step:
+                path = folder / name
+                if old is None:
+                    path.unlink()
+                elif old == "->":
+                    path.rename(folder / new)
+                elif old == "+":
+                    path.write_text(new, encoding="utf-8")
+                else:
+                    edit(path, (old, new))
+            epoch = _epoch(base, epoch)
+        assert "nahme" in log.read_text()  # the broken step was reported
+        result = run_build(tmp_path / "clean", copy, env={"HANDBUCH_SITE_URL": base})
+        assert result.returncode == 0, result.output
+        built = _pages(result.site)
+        served = {name: _served(base, name) for name in built}
+        assert f"kommunen/{OTHER}/index.html" not in built and f"kommunen/{MOVED[1]}/index.html" in built
+        assert _served(base, f"kommunen/{OTHER}/") is None and _served(base, f"kommunen/{MOVED[0]}/") is None
+        data = built["massnahmen/daten.js"].decode()
+        assert "Familienbrunch" in data and "Ferienprogramm Vorschau" in data and "Neustadt Vorschau" in data
+        assert "Kerpen Vorschau".encode() in built["kommunen/index.html"]
+        differing = [name for name in built if served[name] != built[name]]
+        assert not differing, differing
+        assert server.poll() is None
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_pages_rendered_in_a_second_process_equal_those_of_one(tmp_path):

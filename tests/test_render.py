@@ -75,7 +75,8 @@ def test_generate_script_writes_pages_into_a_folder(tmp_path, content):
                             env={"HANDBUCH_CONTENT": str(content), "PATH": ""}, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "\n# Teststadt (Beispiel)\n" in (tmp_path / "out" / "kommunen" / "teststadt.md").read_text(encoding="utf-8")
-    assert "Babybesuche" in (tmp_path / "out" / "massnahmen" / "index.md").read_text(encoding="utf-8")
+    assert "Babybesuche" in (tmp_path / "out" / "massnahmen" / "daten.js").read_text(encoding="utf-8")  # its rows
+    assert 'data-daten="daten.js"' in (tmp_path / "out" / "massnahmen" / "index.md").read_text(encoding="utf-8")
 
 
 def test_figures_count_only_answers(content):

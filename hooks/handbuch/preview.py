@@ -6,6 +6,7 @@ module keeps what one preview build leaves for the next:
 
 - RecordCache: parsed records by file (modification time and size), so a save parses
   one file, not hundreds.
+- TemplateCache: the theme's compiled templates (MkDocs makes a new environment per build).
 - PageMemo: generated Markdown by page; a record page renders again only when its own
   inputs changed (its record, its "Im Vergleich" counts, its facets, its git date).
 - Preview: which generated files changed since the last build (only those are reported
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.structure.files import File, Files
 
 from .loader import Handbook, Parsed, load_handbook
@@ -113,6 +115,23 @@ class PageMemo:
         self._pages = {uri: hit for uri, hit in self._pages.items() if not isinstance(uri, str) or uri in src_uris}
 
 
+class TemplateCache(jinja2.BytecodeCache):
+    """The theme's templates, compiled once per `make serve`: MkDocs makes a new Jinja environment for
+    every build, which would compile Material's templates again on each save. Jinja checks each
+    entry against its template's source (checksum), so an edited template compiles anew."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
 @dataclass
 class _Built:
     """What the last completed build wrote, by src_uri."""
@@ -128,6 +147,7 @@ class Preview:
     def __init__(self) -> None:
         self.records = RecordCache()
         self.memo = PageMemo()
+        self.templates = TemplateCache()
         self.handbook: Handbook | None = None  # last good content
         self.problems: list[Problem] = []  # of the last save, empty when it was good
         self._built = _Built()

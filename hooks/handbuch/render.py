@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 TEMPLATES = Path(__file__).parent / "templates"
 BLOCK_LIMIT = 10  # items a generated block in a chapter shows before linking to the overview
 TOOLS_URI = "leitfaden/arbeitshilfen"  # the printable tools (loader.TOOLS_FOLDER)
+MEASURES_DATA = "massnahmen/daten.js"  # the rows of /massnahmen/ (Renderer.measures_data)
 
 @dataclass(frozen=True)
 class Bar:
@@ -458,18 +460,43 @@ class Renderer:
         return self._render("mitwirken.md.j2", page=page, **guide_context(self.handbook))
 
     def _measures_page(self) -> str:
-        def render() -> str:
-            return self._render("massnahmen.md.j2", groups=self._measure_groups(),
-                                coverage=aggregates.coverage(self.handbook), filters=self._measure_filters(),
-                                kreis_key=lambda record: slugify(kreis_of(record)) or "kreisfrei")
+        # Small at any size: the rows are in MEASURES_DATA. Not memoised: it renders in milliseconds.
+        return self._render("massnahmen.md.j2", groups=self._measure_groups(), data_file=MEASURES_DATA.split("/")[-1],
+                            coverage=aggregates.coverage(self.handbook), filters=self._measure_filters())
 
-        if self.memo is None:
-            return render()
-        # All it shows of a record: its name, Kreis and programmes (filters), whether it is an example,
-        # and its measures.
-        key = tuple((m.slug, m.record.name, m.record.kreis, m.record.art, m.record.programme, m.record.beispiel,
-                     m.record.massnahmen) for m in self.handbook.municipalities)
-        return self.memo.render("massnahmen/index.md", key, render)
+    def data_files(self) -> dict[str, str]:
+        """Generated files besides the pages (src_uri -> text)."""
+        return {MEASURES_DATA: self.measures_data()}
+
+    def measures_data(self) -> str:
+        """Every measure as the script of /massnahmen/ draws and narrows it: a record's link, name and
+        filter values once, then one short row per measure (the labels once, not per row)."""
+        v, present = self.v, self.present
+        records, rows = [], []
+        for index, municipality in enumerate(self.handbook.municipalities):
+            entry, own = self.per_record("massnahmen-daten", municipality, lambda m=municipality: self._measure_rows(m))
+            records.append(entry)
+            rows.extend([index, *row] for row in own)
+        data = {
+            "spalten": [v.field_label("massnahmen.titel"), v.text("kommune"), v.field_label("massnahmen.lebensphasen"),
+                        v.field_label("massnahmen.status")],
+            "beispiel": v.text("beispiel_markierung"), "keineAngabe": v.text("keine_angabe"),
+            "lebensphasen": {slug: present.value("massnahmen.lebensphasen", [slug]) for slug in v.values("lebensphasen")},
+            "status": {slug: present.value("massnahmen.status", slug) for slug in v.values("massnahme_status")},
+            "kommunen": records, "massnahmen": rows,
+        }
+        return self._render("massnahmen.js.j2", data=Markup(json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
+
+    def _measure_rows(self, municipality: Municipality) -> tuple[list[Any], list[list[Any]]]:
+        """(slug, name, example, Kreis, programmes) of a record and (title, anchor, Handlungsfeld,
+        Lebensphasen, Zielgruppen, status) of each of its measures."""
+        record = municipality.record
+        programmes = " ".join(p.programm for p in record.programme or () if p.teilnahme)
+        entry = [municipality.slug, record.name, 1 if record.beispiel else 0,
+                 slugify(kreis_of(record)) or "kreisfrei", programmes]
+        return entry, [[ref.measure.titel, ref.anchor, ref.measure.handlungsfeld,
+                        " ".join(ref.measure.lebensphasen or ()), " ".join(ref.measure.zielgruppen or ()),
+                        ref.measure.status or ""] for ref in measures_of(municipality)]
 
     def _measure_filters(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
         """The choices of /massnahmen/: (data attribute, label, [(value, label)]) per filter."""
@@ -484,12 +511,13 @@ class Renderer:
             ("programme", "Programm", [(slug, p.kurzname) for slug, p in v.programme.items()]),
         ]
 
-    def _measure_groups(self) -> list[tuple[str, str, list[MeasureRef]]]:
-        groups = []
-        for slug, entry in self.v.values("handlungsfelder").items():
-            refs = [r for r in self.measures if r.measure.handlungsfeld == slug]
-            groups.append((slug, entry.label, refs))
-        return groups
+    def _measure_groups(self) -> list[tuple[str, str, int]]:
+        """(Handlungsfeld, label, how many measures) per group of /massnahmen/."""
+        counts: dict[str, int] = {}
+        for municipality in self.handbook.municipalities:
+            for measure in municipality.record.massnahmen:
+                counts[measure.handlungsfeld] = counts.get(measure.handlungsfeld, 0) + 1
+        return [(slug, entry.label, counts.get(slug, 0)) for slug, entry in self.v.values("handlungsfelder").items()]
 
 
 def kreis_of(record: Kommune) -> str:
@@ -501,9 +529,12 @@ _UNSET: Any = object()
 
 
 def generate(handbook: Handbook, changes: dict[Path, dt.date] | None = _UNSET,
-             pdf: str | None = None) -> list[GeneratedPage]:
-    """All generated pages; ``changes`` (from provenance.last_changes) is looked up when not given."""
-    return Renderer(handbook, last_changes(handbook.root) if changes is _UNSET else changes, pdf).pages()
+             pdf: str | None = None, data: bool = False) -> list[GeneratedPage]:
+    """All generated pages (``data``: and the data files they load, e.g. MEASURES_DATA); ``changes`` (from
+    provenance.last_changes) is looked up when not given."""
+    renderer = Renderer(handbook, last_changes(handbook.root) if changes is _UNSET else changes, pdf)
+    files = [GeneratedPage(uri, text, None, in_nav=False) for uri, text in renderer.data_files().items()] if data else []
+    return renderer.pages() + files
 
 
 _DATA_FILES = {
