@@ -117,7 +117,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, OFFLINE_ZIP_URI, abs_src_path=str(Path(bundle).resolve())))
     # The form editor needs a server to save to: the offline bundle has none.
     renderer = Renderer(handbook, changes, pdf=config.extra["pdf"], editor=not offline, offline_zip=offline_zip,
-                        offline_build=offline, memo=state.memo if state else None)  # one per build
+                        offline_build=offline, memo=state.memo if state else None,
+                        directory_urls=config.use_directory_urls)  # one per build
     _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters],
                      [f"{TOOLS_URI}/{t.slug}.md" for t in handbook.tools])
     config.extra["abkuerzungen"] = abbreviations(handbook)

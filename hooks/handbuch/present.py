@@ -61,6 +61,23 @@ def footnotes(record: Kommune) -> Footnotes:
     return Footnotes(at, back)
 
 
+@dataclass(frozen=True)
+class OverviewRow:
+    """A record as the overview tables show it: display values only, so a page drawn from rows
+    renders again in the preview only when one of them changed (not after every edit of the record)."""
+
+    slug: str
+    name: str
+    example: bool
+    kreis: str
+    programmes: str  # slugs of the programmes taken part in (the filter of /kommunen/)
+    programme_labels: tuple[tuple[str, str], ...]  # (short, full) per programme, e.g. ("LVR 2013", "LVR-… seit 2013")
+    stage: str
+    steering: str
+    chain: str
+    measures: int
+
+
 class Presenter:
     """Turns model values into the labels readers see (all texts from vocabularies.yml)."""
 
@@ -109,6 +126,27 @@ class Presenter:
 
     def kreis(self, record: Kommune) -> str:
         return self.value("kreis", record.kreis) if record.needs_kreis else self.v.text("entfaellt")
+
+    def overview_row(self, slug: str, record: Kommune) -> OverviewRow:
+        """A record as the overview tables show it (/kommunen/, topic pages)."""
+        taking_part = [e for e in record.programme or () if e.teilnahme]
+        programmes = []
+        for entry in taking_part:
+            programme = self.v.programme.get(entry.programm)
+            if programme is None:
+                programmes.append((entry.programm, entry.programm))
+                continue
+            since = f" {entry.seit}" if entry.seit is not None else ""
+            programmes.append((programme.kurz + since,
+                               programme.kurzname + (f", seit {entry.seit}" if entry.seit is not None else "")))
+        return OverviewRow(
+            slug, record.name, record.beispiel, self.kreis(record), " ".join(e.programm for e in taking_part),
+            tuple(programmes),
+            self.value("netzwerk.stufe", record.netzwerk and record.netzwerk.stufe),
+            self.value("steuerungsgruppe.vorhanden", record.steuerungsgruppe and record.steuerungsgruppe.vorhanden),
+            self.value("praeventionskette.ausbaustand",
+                       record.praeventionskette and record.praeventionskette.ausbaustand),
+            len(record.massnahmen))
 
     def sections(self, record: Kommune) -> list[FactSection]:
         """Every fact of a record, grouped as in the model; sections without any answer are marked empty."""

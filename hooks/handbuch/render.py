@@ -29,9 +29,10 @@ from .markers import Marker
 from .model import Kommune, measure_key, value_at
 from .slugs import slugify
 from .opendata import LICENCE
-from .present import MeasureRef, Presenter, all_measures, footnotes, measures_of, similar_index, similar_measures
+from .present import MeasureRef, OverviewRow, Presenter, all_measures, footnotes, measures_of, similar_index, similar_measures
 from .provenance import last_changes
 from .start import GuideLinks, recently_changed
+from .urls import relative_link
 
 if TYPE_CHECKING:
     from .preview import PageMemo
@@ -107,8 +108,9 @@ def _escaped(lookup: Any) -> Any:
 class Renderer:
     def __init__(self, handbook: Handbook, changes: dict[Path, dt.date] | None = None, pdf: str | None = None,
                  editor: bool = False, offline_zip: str | None = None, offline_build: bool = False,
-                 memo: PageMemo | None = None):
+                 memo: PageMemo | None = None, directory_urls: bool = True):
         self.handbook = handbook
+        self.directory_urls = directory_urls  # MkDocs' use_directory_urls (false in the offline bundle): HTML links
         self.editor = editor  # whether the site has the form editor (/redaktion/): record pages link to it
         self.memo = memo  # preview only (make serve): record pages whose inputs did not change are reused
         self.pdf = pdf  # site path of the guide's PDF, when the build makes one
@@ -120,7 +122,10 @@ class Renderer:
         self._figures: tuple[aggregates.Figure, ...] | None = None
         self.env = environment()
 
-    def _render(self, template: str, **context: Any) -> str:
+    def _render(self, template: str, page_uri: str | None = None, **context: Any) -> str:
+        """``page_uri``: the src_uri of the page being rendered, for links written as HTML (``href``)."""
+        if page_uri is not None:
+            context["href"] = functools.partial(relative_link, source=page_uri, directory_urls=self.directory_urls)
         # Labels and texts come from vocabularies.yml, i.e. from editors: escaped like any content.
         return self.env.get_template(template).render(
             v=self.v, text=_escaped(self.v.text), label=_escaped(self.v.label), field=_escaped(self.v.field_label),
@@ -186,6 +191,16 @@ class Renderer:
             for value in self.facets_by_slug[municipality.slug]:
                 members[value.src_uri].append(municipality)
         return members
+
+    def overview_rows(self, municipalities: Iterable[Municipality]) -> list[OverviewRow]:
+        return [self.per_record("zeile", m, lambda m=m: self.present.overview_row(m.slug, m.record))
+                for m in municipalities]
+
+    def overview_page(self) -> str:
+        """/kommunen/: every record in one sortable table."""
+        rows = self.overview_rows(self.handbook.municipalities)
+        render = functools.partial(self._render, "kommunen.md.j2", page_uri="kommunen/index.md", rows=rows)
+        return render() if self.memo is None else self.memo.render("kommunen/index.md", tuple(rows), render)
 
     def figures(self) -> tuple[aggregates.Figure, ...]:
         if self._figures is None:  # once per build, not once per page
@@ -373,8 +388,7 @@ class Renderer:
             # No edit button: the start page is generated from records and a maintainers' template,
             # like the other overviews; editors change what it shows through the records.
             PageSpec("index.md", self.start_page, None),
-            PageSpec("kommunen/index.md", partial(self._render, "kommunen.md.j2", municipalities=h.municipalities),
-                     None),
+            PageSpec("kommunen/index.md", self.overview_page, None),
             PageSpec("massnahmen/index.md", self._measures_page, None),
             PageSpec("kennzahlen/index.md", lambda: self._render(
                 "kennzahlen.md.j2", questions=[self.question(f) for f in self.figures()],
@@ -423,7 +437,7 @@ class Renderer:
         # git date, how many others share its answers, and its facet pages.
         key = (record, municipality.path, self.changed(municipality.path), tuple(comparison),
                tuple(value.src_uri for value in facets),
-               tuple((r.municipality.slug, r.municipality.record.name, r.anchor, r.measure) for r in similar))
+               _shown_refs(similar))
         return self.memo.render(f"kommunen/{municipality.slug}.md", key, render)
 
     def facet_pages(self) -> list[PageSpec]:
@@ -446,14 +460,17 @@ class Renderer:
             measures, more, more_link = self._first_measures(marker, field, "../../")
         similar = (self.similar([x for m in municipalities for x in m.record.massnahmen],
                                 {m.slug for m in municipalities}) if value.facet.kind == "kreis" else [])
+        rows = self.overview_rows(municipalities)
         render = functools.partial(
-            self._render, "thema.md.j2", value=value, facet_label=label, municipalities=municipalities,
+            self._render, "thema.md.j2", page_uri=value.src_uri, value=value, facet_label=label, rows=rows,
             items=measures, more=more, more_link=more_link, similar=similar, root="../../")
         if self.memo is None:
             return render()
+        # What the page shows: measure facets list names only, the others the table's rows.
+        shown = tuple((r.slug, r.name) for r in rows) if value.facet.measure_filter else tuple(rows)
         return self.memo.render(value.src_uri, (
-            value, tuple((m.slug, m.record) for m in municipalities), tuple(measures), more,
-            tuple((r.municipality.slug, r.municipality.record.name, r.anchor, r.measure) for r in similar)), render)
+            value, shown, _shown_refs(measures), more,
+            _shown_refs(similar)), render)
 
     def contributor_guide(self, page: bool = True) -> str:
         """The editors' guide: the page /mitwirken/, or (page=False) CONTRIBUTING.md's text."""
@@ -518,6 +535,12 @@ class Renderer:
             for measure in municipality.record.massnahmen:
                 counts[measure.handlungsfeld] = counts.get(measure.handlungsfeld, 0) + 1
         return [(slug, entry.label, counts.get(slug, 0)) for slug, entry in self.v.values("handlungsfelder").items()]
+
+
+def _shown_refs(refs: Iterable[MeasureRef]) -> tuple[Any, ...]:
+    """What a list of measures shows of them (a memo key): not the rest of their records."""
+    return tuple((r.municipality.slug, r.municipality.record.name, r.municipality.record.beispiel, r.anchor, r.measure)
+                 for r in refs)
 
 
 def kreis_of(record: Kommune) -> str:
