@@ -141,7 +141,28 @@ def test_chapter_blocks_stay_short_and_link_to_the_overview(content):
     assert "… und 4 weitere: [alle in der Übersicht](../massnahmen/index.md#fruehe-hilfen)." in chapter
     facet = {p.src_uri: p.markdown for p in generate(load_handbook(content))}["themen/handlungsfeld/fruehe-hilfen.md"]
     assert "14 erfasste Kommunen haben hier Maßnahmen:" in facet
+    assert facet.count('<a href="../../../kommunen/stadt-') == 14  # every name (HTML: urls.py)
     assert "… und 4 weitere: [alle in der Übersicht](../../massnahmen/index.md#fruehe-hilfen)." in facet
+
+
+def test_topic_pages_list_names_up_to_a_limit(content, monkeypatch):
+    """Hundreds of names are no list a reader scans: a Handlungsfeld page names NAMES_LIMIT, real
+    records first, and sends the reader to /massnahmen/ for the rest."""
+    from handbuch import render
+
+    monkeypatch.setattr(render, "NAMES_LIMIT", 3)
+    for n in range(5):
+        write_record(content, f"stadt-{n}", VALID.replace("Teststadt", f"Stadt {n:02d}")
+                     .replace("99000010", f"990001{n:02d}"))
+    write_record(content, "k9", 'name: K9\nart: kreisfreie-stadt\nags: "05000009"\n'
+                 "massnahmen: [{titel: Lotsendienst, handlungsfeld: fruehe-hilfen}]\n"
+                 "quellen: [{titel: Q, belegt: [art, ags, massnahmen.lotsendienst]}]\n")
+    facet = {p.src_uri: p.markdown for p in generate(load_handbook(content))}["themen/handlungsfeld/fruehe-hilfen.md"]
+    assert "6 erfasste Kommunen haben hier Maßnahmen, darunter:" in facet
+    names = facet.split("darunter:", 1)[1].split("</p>", 1)[0]
+    assert names.count("<a href=") == 3 and names.index(">K9</a>") < names.index(">Stadt 00</a>")  # real first
+    assert "… und 3 weitere: alle mit ihren Maßnahmen in der [Übersicht der Maßnahmen]" \
+           "(../../massnahmen/index.md#fruehe-hilfen)." in facet
 
 
 def test_municipality_page_says_where_it_stands(content):

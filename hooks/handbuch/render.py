@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 TEMPLATES = Path(__file__).parent / "templates"
 BLOCK_LIMIT = 10  # items a generated block in a chapter shows before linking to the overview
+# Names a Handlungsfeld or Lebensphase page lists before linking to /massnahmen/: all of today's
+# Jugendämter, but not a wall of hundreds of links (each re-rendered when one name changes).
+NAMES_LIMIT = 100
 TOOLS_URI = "leitfaden/arbeitshilfen"  # the printable tools (loader.TOOLS_FOLDER)
 MEASURES_DATA = "massnahmen/daten.js"  # the rows of /massnahmen/ (Renderer.measures_data)
 
@@ -461,16 +464,18 @@ class Renderer:
         similar = (self.similar([x for m in municipalities for x in m.record.massnahmen],
                                 {m.slug for m in municipalities}) if value.facet.kind == "kreis" else [])
         rows = self.overview_rows(municipalities)
+        total = len(rows)
+        if value.facet.measure_filter:  # names only, real records first, cut to NAMES_LIMIT
+            rows = sorted(rows, key=lambda r: r.example)[:NAMES_LIMIT]
         render = functools.partial(
             self._render, "thema.md.j2", page_uri=value.src_uri, value=value, facet_label=label, rows=rows,
-            items=measures, more=more, more_link=more_link, similar=similar, root="../../")
+            total=total, items=measures, more=more, more_link=more_link, similar=similar, root="../../")
         if self.memo is None:
             return render()
         # What the page shows: measure facets list names only, the others the table's rows.
         shown = tuple((r.slug, r.name) for r in rows) if value.facet.measure_filter else tuple(rows)
         return self.memo.render(value.src_uri, (
-            value, shown, _shown_refs(measures), more,
-            _shown_refs(similar)), render)
+            value, total, shown, _shown_refs(measures), more, _shown_refs(similar)), render)
 
     def contributor_guide(self, page: bool = True) -> str:
         """The editors' guide: the page /mitwirken/, or (page=False) CONTRIBUTING.md's text."""
