@@ -8,9 +8,11 @@ import time.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -54,7 +56,7 @@ ASSETS = {
 
 # What one event of a build leaves for a later one: the glossary (read in on_files)
 # for the search index (written in on_post_build).
-_build: dict[str, dict[str, str]] = {"glossary": {}}
+_build: dict[str, Any] = {"glossary": {}}
 
 
 def _offline(config: MkDocsConfig) -> bool:
@@ -118,7 +120,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # The form editor needs a server to save to: the offline bundle has none.
     renderer = Renderer(handbook, changes, pdf=config.extra["pdf"], editor=not offline, offline_zip=offline_zip,
                         offline_build=offline, memo=state.memo if state else None,
-                        directory_urls=config.use_directory_urls)  # one per build
+                        directory_urls=config.use_directory_urls, defer_tables=state is not None)  # one per build
+    _build["renderer"] = renderer  # the preview inserts its record tables after each page is written
     _set_chapter_nav(config, [f"leitfaden/{c.slug}.md" for c in handbook.chapters],
                      [f"{TOOLS_URI}/{t.slug}.md" for t in handbook.tools])
     config.extra["abkuerzungen"] = abbreviations(handbook)
@@ -227,12 +230,17 @@ def _edit_uri(source: Path | None, repository: Path, config: MkDocsConfig) -> st
     """The edit button of a generated page opens the content file it came from."""
     if source is None or not config.edit_uri:
         return None
+    return _edit_path(source, repository, config.docs_dir)
+
+
+@functools.lru_cache(maxsize=None)  # every page on every preview rebuild; resolving paths costs system calls
+def _edit_path(source: Path, repository: Path, docs_dir: str) -> str | None:
     try:
         relative = source.resolve().relative_to(repository)
     except ValueError:  # content root outside the repository (HANDBUCH_CONTENT)
         return None
     # edit_uri points into docs/; climb out of it to reach content/.
-    depth = len(Path(config.docs_dir).resolve().relative_to(repository).parts)
+    depth = len(Path(docs_dir).resolve().relative_to(repository).parts)
     return "../" * depth + relative.as_posix()
 
 
@@ -262,6 +270,17 @@ def on_page_content(html: str, *, page, config: MkDocsConfig, files: Files) -> s
                           "Inhalte sind Text, Links beginnen mit https://, http:// oder mailto:, "
                           "und nichts wird von fremden Servern eingebunden.")
     return html
+
+
+def on_post_page(output: str, *, page, config: MkDocsConfig) -> str:
+    # Preview only (Renderer.record_table): the record tables, after Markdown and the search index.
+    renderer = _build.get("renderer")
+    if renderer is None or not renderer.defer_tables:
+        return output
+    try:
+        return renderer.insert_tables(output, page.file.src_uri)
+    except ValueError as found:
+        raise PluginError(f"Die Seite „{page.file.src_uri}“ enthält unzulässiges HTML ({found}).") from None
 
 
 def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import CONTENT, REPO, VALID, load_problems, write_chapter, write_real, write_record
+from conftest import CONTENT, REPO, VALID, load_problems, one_source, write_chapter, write_real, write_record
 from handbuch import aggregates
 from handbuch.loader import load_handbook
 from handbuch.escaping import md, md_block
@@ -259,3 +259,29 @@ def test_a_programme_name_reaches_the_table_cells_title_as_written(content, labe
     assert cells.titles == [f"{label}, seit 2012"]
     assert ">KeKiz 2012</abbr>" in row
     assert 'data-programme="kekiz"' in row
+
+
+def test_the_preview_inserts_record_tables_after_markdown(content):
+    """make serve defers the tables of /kommunen/ and the Kreis pages (Python-Markdown and the search
+    index need not parse them after each save); the finished page gets the table a clean build writes."""
+    from handbuch.render import Renderer
+
+    def town(n: int, extra: str = "") -> None:
+        text = f'name: K{n}\nart: kreisangehoerige-stadt\nkreis: Kreis Düren\nags: "05358{n:03d}"\n{extra}'
+        write_record(content, f"k{n}", text + one_source(text))
+
+    town(1)
+    town(2)
+    handbook = load_handbook(content)
+    clean = {p.src_uri: p.markdown for p in Renderer(handbook).pages()}
+    preview = Renderer(handbook, defer_tables=True)
+    deferred = {p.src_uri: p.markdown for p in preview.pages()}
+    for uri in ("kommunen/index.md", "themen/kreis/kreis-dueren.md"):
+        assert "<table>" in clean[uri] and "<table>" not in deferred[uri]
+        table = clean[uri][clean[uri].index('<div class="handbuch-sortierbar"'):clean[uri].index("</table>\n</div>") + len("</table>\n</div>")]
+        placeholder = next(line for line in deferred[uri].splitlines() if "data-handbuch-tabelle" in line)
+        assert preview.insert_tables(f"<main>{placeholder}</main>", uri) == f"<main>{table}</main>"
+    # A changed row changes the placeholder, so the preview rebuilds the page.
+    town(2, "netzwerk: {stufe: produktionsnetzwerk}\n")
+    again = {p.src_uri: p.markdown for p in Renderer(load_handbook(content), defer_tables=True).pages()}
+    assert again["kommunen/index.md"] != deferred["kommunen/index.md"]

@@ -92,6 +92,7 @@ class PageMemo:
     def __init__(self) -> None:
         self._pages: dict[str, tuple[Any, str]] = {}
         self._scope: Any = None
+        self._kept: set[str] = set()
         self.rendered = 0  # pages rendered by the last build (for tests and the bench)
 
     def begin(self, scope: Any) -> None:
@@ -112,7 +113,10 @@ class PageMemo:
 
     def keep(self, src_uris: set[str]) -> None:
         """Forget the pages the content no longer makes (what records yield is keyed by their slug)."""
+        if src_uris == self._kept:  # the usual save: no page came or went
+            return
         self._pages = {uri: hit for uri, hit in self._pages.items() if not isinstance(uri, str) or uri in src_uris}
+        self._kept = src_uris
 
 
 class TemplateCache(jinja2.BytecodeCache):

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,7 @@ from markupsafe import Markup
 from . import aggregates, citations
 from .cms import form_link
 from .drawing import DRAWINGS
-from .escaping import md, md_attr, md_block, md_gfm, md_url, yaml_scalar
+from .escaping import md, md_attr, md_block, md_gfm, md_url, unsafe_markup, yaml_scalar
 from .facets import FacetValue, facet_values, facets_of
 from .guide import guide_context
 from .loader import Chapter, Handbook, Municipality
@@ -44,6 +46,8 @@ BLOCK_LIMIT = 10  # items a generated block in a chapter shows before linking to
 NAMES_LIMIT = 100
 TOOLS_URI = "leitfaden/arbeitshilfen"  # the printable tools (loader.TOOLS_FOLDER)
 MEASURES_DATA = "massnahmen/daten.js"  # the rows of /massnahmen/ (Renderer.measures_data)
+# Where the preview inserts a record table after Markdown and search (Renderer.insert_tables).
+_DEFERRED = re.compile(r'<div data-handbuch-tabelle="[0-9a-f]+"></div>')
 
 @dataclass(frozen=True)
 class Bar:
@@ -111,8 +115,9 @@ def _escaped(lookup: Any) -> Any:
 class Renderer:
     def __init__(self, handbook: Handbook, changes: dict[Path, dt.date] | None = None, pdf: str | None = None,
                  editor: bool = False, offline_zip: str | None = None, offline_build: bool = False,
-                 memo: PageMemo | None = None, directory_urls: bool = True):
+                 memo: PageMemo | None = None, directory_urls: bool = True, defer_tables: bool = False):
         self.handbook = handbook
+        self.defer_tables = defer_tables  # preview only: record tables go into the page after Markdown
         self.directory_urls = directory_urls  # MkDocs' use_directory_urls (false in the offline bundle): HTML links
         self.editor = editor  # whether the site has the form editor (/redaktion/): record pages link to it
         self.memo = memo  # preview only (make serve): record pages whose inputs did not change are reused
@@ -160,7 +165,7 @@ class Renderer:
             return [r for r in self.measures if marker.matches(r.measure)]
         return [ref for m in self.handbook.municipalities for ref in self.per_record(
             "treffer", m, lambda m=m: [r for r in self.measures_of.get(m.slug, []) if marker.matches(r.measure)],
-            marker)]
+            marker.block, marker.filters)]  # tuples of strings: compared in C, 30 markers × every record
 
     @functools.cached_property
     def similar_index(self) -> dict[tuple[str, str], list[MeasureRef]]:
@@ -183,7 +188,7 @@ class Renderer:
     @functools.cached_property
     def facets_by_slug(self) -> dict[str, list[FacetValue]]:
         """Which facet pages each record appears on: once per build (and not at all for the PDF)."""
-        values = tuple(self.facet_values)
+        values = tuple((v.src_uri, v.value) for v in self.facet_values)  # a cheap key (compared per record)
         return {m.slug: self.per_record("facetten", m, lambda m=m: facets_of(m, self.facet_values), values)
                 for m in self.handbook.municipalities}
 
@@ -202,8 +207,33 @@ class Renderer:
     def overview_page(self) -> str:
         """/kommunen/: every record in one sortable table."""
         rows = self.overview_rows(self.handbook.municipalities)
-        render = functools.partial(self._render, "kommunen.md.j2", page_uri="kommunen/index.md", rows=rows)
+        render = functools.partial(self._render, "kommunen.md.j2", page_uri="kommunen/index.md", rows=rows,
+                                   table=self.record_table("kommunen/index.md", rows))
         return render() if self.memo is None else self.memo.render("kommunen/index.md", tuple(rows), render)
+
+    def record_table(self, page_uri: str, rows: list[OverviewRow]) -> Markup:
+        """The sortable table of records on a page. With ``defer_tables`` (the preview) a placeholder
+        that changes with the rows: Python-Markdown and the search index (the table is excluded from
+        it) need not parse hundreds of rows again after each save; insert_tables puts the table into
+        the finished page. A clean build writes the table into the Markdown: the same HTML."""
+        if not self.defer_tables or not rows:
+            return Markup(self._render("blocks/kommunen_tabelle.html.j2", page_uri=page_uri, rows=rows))
+        digest = hashlib.blake2b(repr(rows).encode(), digest_size=8).hexdigest()
+        return Markup(f'<div data-handbuch-tabelle="{digest}"></div>')
+
+    def insert_tables(self, html: str, page_uri: str) -> str:
+        """A page as MkDocs wrote it, with the tables record_table deferred."""
+        if not _DEFERRED.search(html):
+            return html
+        if page_uri == "kommunen/index.md":
+            municipalities = self.handbook.municipalities
+        else:
+            municipalities = self.facet_members[page_uri]
+        table = self._render("blocks/kommunen_tabelle.html.j2", page_uri=page_uri,
+                             rows=self.overview_rows(municipalities))
+        if found := unsafe_markup(table):  # the check every page's content gets (hook on_page_content)
+            raise ValueError(found)
+        return _DEFERRED.sub(lambda _: table.strip("\n"), html, count=1)
 
     def figures(self) -> tuple[aggregates.Figure, ...]:
         if self._figures is None:  # once per build, not once per page
@@ -467,9 +497,10 @@ class Renderer:
         total = len(rows)
         if value.facet.measure_filter:  # names only, real records first, cut to NAMES_LIMIT
             rows = sorted(rows, key=lambda r: r.example)[:NAMES_LIMIT]
+        table = None if value.facet.measure_filter else self.record_table(value.src_uri, rows)
         render = functools.partial(
             self._render, "thema.md.j2", page_uri=value.src_uri, value=value, facet_label=label, rows=rows,
-            total=total, items=measures, more=more, more_link=more_link, similar=similar, root="../../")
+            table=table, total=total, items=measures, more=more, more_link=more_link, similar=similar, root="../../")
         if self.memo is None:
             return render()
         # What the page shows: measure facets list names only, the others the table's rows.
