@@ -351,6 +351,7 @@ def test_index_skips_placeholders_names_kreis_members_and_ranks_examples_lower(r
     assert docs["kommunen/beispielstadt/"]["boost"] == 0.5 and "boost" not in docs["kommunen/bergheim/"]
     assert docs["mitwirken/"]["boost"] == 0.5
     assert docs["leitfaden/koordination-verankern/"]["boost"] == 3  # chapters first (suche.md)
+    assert "boost" not in docs["themen/kreis/kreis-viersen/"]  # topic pages weigh like real records
 
 
 def test_compact_offline_index_restores_materials_index(tmp_path):
