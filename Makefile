@@ -8,7 +8,7 @@ SITE   ?= site
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site test validate serve offline pdf bench search-eval generate schema new migrate abdeckung redaktion aenderungen lock clean help
+.PHONY: site test validate serve offline pdf bench search-eval generate schema new migrate format abdeckung redaktion aenderungen lock clean help
 
 help:
 	@echo "make site      – Inhalte prüfen und die Website nach $(SITE)/ bauen"
@@ -22,6 +22,7 @@ help:
 	@echo "make new NAME=\"Stadt Beispiel\" – neuen Kommunen-Datensatz anlegen (optional KREIS=…, ART=…)"
 	@echo "make schema    – Schema (schemas/) und CONTRIBUTING.md aus Modell und Vokabularen neu erzeugen"
 	@echo "make migrate   – Datensätze auf Datenmodell 3 umstellen (ARGS=--pruefen: nur melden)"
+	@echo "make format    – Datensätze so schreiben, wie der Formular-Editor sie speichert (z. B. nach Bearbeitung von Hand)"
 	@echo "make abdeckung – docs/entwicklung/massnahmen.md: echte Maßnahmen je Handlungsfeld und Lebensphase"
 	@echo "make aenderungen – was dieser Branch an den Inhalten ändert, in Worten der Website (BASE=<ref>, sonst main)"
 	@echo "make search-eval – Trefferquote der Suche: Materials Standardsuche neben unserer (Chromium)"
@@ -76,6 +77,10 @@ schema: $(VENV)/.site-installed
 
 migrate: $(VENV)/.site-installed
 	$(BIN)/python scripts/migrate.py $(ARGS)
+
+# The form editor's save format (hooks/handbuch/static/redaktion/format.js) applied to every record.
+format: node_modules/.installed
+	node scripts/format_records.mjs
 
 abdeckung: $(VENV)/.site-installed
 	$(BIN)/python scripts/abdeckung.py

@@ -27,7 +27,7 @@ const changedLines = (before, after) => {
 let records = 0;
 for (const name of readdirSync(folder).filter((n) => n.endsWith(".yml")).sort()) {
   const text = readFileSync(join(folder, name), "utf8");
-  assert.equal(format.toFile(format.fromFile(text)), text, `${name}: Öffnen und Speichern ändert die Datei`);
+  assert.equal(format.toFile(format.fromFile(text)), text, `${name}: Öffnen und Speichern ändert die Datei (make format schreibt sie im Speicherformat)`);
   records++;
 }
 assert.ok(records > 0, "keine Datensätze gefunden");

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import one_source, CONTENT, REPO, VALID, run_build, write_chapter, write_record
 from handbuch.loader import load_handbook
+from handbuch.model import measure_key
 
 pytestmark = pytest.mark.slow
 
@@ -315,7 +316,10 @@ def test_facet_pages_list_records_and_are_linked_from_them(real_build):
     kreis = text_of(real_build.page("themen/kreis/rhein-erft-kreis"))
     assert "Bergheim" in kreis and "Kerpen" in kreis and "Nettetal" not in kreis
     phase = real_build.page("themen/lebensphase/uebergang-beruf")
-    assert 'href="../../../kommunen/beispielstadt/#massnahme-uebergangsbegleitung-schule-beruf"' in phase
+    # The measures block lists real records first: the first real measure of that phase is linked.
+    slug, measure = next((m.slug, x) for m in load_handbook().municipalities if not m.record.beispiel
+                         for x in m.record.massnahmen if "uebergang-beruf" in (x.lebensphasen or []))
+    assert f'href="../../../kommunen/{slug}/#massnahme-{measure_key(measure)}"' in phase
     record = real_build.page("kommunen/beispielstadt")
     assert 'href="../../themen/netzwerkstufe/produktionsnetzwerk/"' in record
     tabs = phase[phase.index('<nav class="md-tabs"'):]

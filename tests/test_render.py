@@ -285,3 +285,13 @@ def test_the_preview_inserts_record_tables_after_markdown(content):
     town(2, "netzwerk: {stufe: produktionsnetzwerk}\n")
     again = {p.src_uri: p.markdown for p in Renderer(load_handbook(content), defer_tables=True).pages()}
     assert again["kommunen/index.md"] != deferred["kommunen/index.md"]
+
+
+def test_topics_without_a_municipality_are_named_not_linked(content):
+    """/themen/ names the values no record has yet in one sentence, without a link to an empty page."""
+    write_record(content, "teststadt", VALID)  # one measure: Frühe Hilfen
+    index = {p.src_uri: p.markdown for p in generate(load_handbook(content))}["themen/index.md"]
+    sentence = index[index.index("Noch ohne erfasste Kommune:"):].split("\n", 1)[0]
+    assert "Hilfen zur Erziehung" in sentence and "Frühe Hilfen" not in sentence
+    assert "(handlungsfeld/hilfen-zur-erziehung.md)" not in index
+    assert "(handlungsfeld/fruehe-hilfen.md)" in index

@@ -7,13 +7,25 @@ import re
 import pytest
 
 from browser import browser_page, serve
+from handbuch.facets import facet_values, facets_of
+from handbuch.loader import load_handbook
 
 
 def test_themen_links_no_empty_topic_page(real_build):
     html = real_build.page("themen")
     assert not re.search(r"</a>\s*\(0\)", html)  # no link to a page without municipalities
+    # Which topics have no municipality yet depends on the content (once "Hilfen zur Erziehung");
+    # test_render covers the sentence with a small content root.
+    handbook = load_handbook()
+    values = facet_values(handbook)
+    counts = {value.src_uri: 0 for value in values}
+    for municipality in handbook.municipalities:
+        for value in facets_of(municipality, values):
+            counts[value.src_uri] += 1
+    unrecorded = [value.label for value in values if not counts[value.src_uri]]
     empty = re.search(r'<p class="handbuch-fehlt"[^>]*>Noch ohne erfasste Kommune: (.*?)\.', html)
-    assert empty and "Hilfen zur Erziehung" in empty.group(1)
+    assert (empty is not None) == bool(unrecorded)
+    assert all(label in empty.group(1) for label in unrecorded) if empty else True
 
 
 def test_real_records_without_stand_do_not_say_keine_angabe(real_build):
