@@ -54,7 +54,7 @@ def test_kommunen_narrow_by_programme_offline(bundle):
 
 
 def _narrow_measures(page) -> None:
-    from handbuch.render import kreis_of
+    from handbuch.facets import kreis_of
     from handbuch.slugs import slugify
 
     handbook = load_handbook(CONTENT)

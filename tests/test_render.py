@@ -187,7 +187,7 @@ def test_prevention_chain_shows_coverage_and_gaps(content):
     page = pages["kommunen/teststadt.md"]
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and 'role="img"' in page
     assert "<title id=\"kette-titel\">Präventionskette von Teststadt</title>" in page
-    assert "3 Maßnahmen; 3 von 72 Feldern" in page and "1 Maßnahmen ohne Angabe zur Lebensphase" in page
+    assert "3 Maßnahmen; 3 von 72 Feldern" in page and "1 Maßnahme ohne Angabe zur Lebensphase ist nicht eingezeichnet" in page
     assert page.count('fill="#303f9f"') == 3 and 'fill="url(#kette-raster)"' in page  # gaps: the dashed grid
     assert "| Frühe Hilfen | 1 | 1 | – | – | – | – |" in page  # the same data as a table
     assert "Präventionskette auf einen Blick" not in pages["kommunen/k9.md"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .loader import Handbook, Municipality
 from .markers import Marker
+from .model import Kommune
 from .slugs import slugify
 
 
@@ -58,7 +59,8 @@ def facet_values(handbook: Handbook) -> list[FacetValue]:
             entries = handbook.vocabularies.values(facet.vocabulary)
             values += [FacetValue(facet, slug, slug, entry.label) for slug, entry in entries.items()]
         else:
-            kreise = sorted({m.record.kreis for m in handbook.municipalities if m.record.kreis}, key=str.casefold)
+            # A Kreis record belongs on its own Kreis page, as on /massnahmen/ (kreis_of).
+            kreise = sorted({kreis_of(m.record) for m in handbook.municipalities} - {""}, key=str.casefold)
             slugs: set[str] = set()
             for kreis in kreise:
                 slug, n = slugify(kreis), 2
@@ -69,13 +71,18 @@ def facet_values(handbook: Handbook) -> list[FacetValue]:
     return values
 
 
+def kreis_of(record: Kommune) -> str:
+    """The Kreis a record belongs to: a town's Kreis, a Kreis itself; "" for a kreisfreie Stadt."""
+    return record.kreis or (record.name if record.art == "kreis" else "")
+
+
 def facets_of(municipality: Municipality, values: list[FacetValue]) -> list[FacetValue]:
     """The facet pages a record appears on, in FACETS order."""
     record = municipality.record
     found = []
     for value in values:
         if value.facet.kind == "kreis":
-            if record.kreis == value.value:
+            if kreis_of(record) == value.value:
                 found.append(value)
         elif (marker := value.municipality_marker()) is not None:
             if marker.matches(record):

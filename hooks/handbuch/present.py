@@ -112,7 +112,9 @@ class Presenter:
         """What a source supports, as readers call it: a field's label, or "Maßnahme „Elterncafé“"."""
         if path.startswith("massnahmen."):
             measure = record.measure(path.split(".", 1)[1])
-            return f"{self.v.text('massnahme')} „{measure.titel}“" if measure else path
+            # Quotes inside the quotes become single ones: „Kinderferienprogramm ‚Wernutopia‘“.
+            inner = measure.titel.replace("„", "‚").replace("“", "‘") if measure else ""
+            return f"{self.v.text('massnahme')} „{inner}“" if measure else path
         return self.v.field_label(path)
 
     def fact_value(self, path: str, value: Any) -> str:

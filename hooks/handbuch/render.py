@@ -24,7 +24,7 @@ from . import aggregates, citations
 from .cms import form_link
 from .drawing import DRAWINGS
 from .escaping import md, md_attr, md_block, md_gfm, md_url, unsafe_markup, yaml_scalar
-from .facets import FacetValue, facet_values, facets_of
+from .facets import FacetValue, facet_values, facets_of, kreis_of
 from .guide import guide_context
 from .loader import Chapter, Handbook, Municipality
 from .markers import Marker
@@ -264,10 +264,13 @@ class Renderer:
         rows = [(entry.label, [counts[(f, p)] for p, _ in phases]) for f, entry in fields]
         covered = sum(1 for value in counts.values() if value)
         without = sum(1 for m in record.massnahmen if not m.lebensphasen)
-        summary = (f"{len(record.massnahmen)} Maßnahmen; {covered} von {len(counts)} Feldern aus Handlungsfeld und "
-                   f"Lebensphase sind besetzt. Ein leeres Feld heißt: keine Maßnahme erfasst – keine Angabe, "
-                   f"nicht „kein Angebot“.")
-        if without:
+        count = len(record.massnahmen)
+        summary = (f"{count} {'Maßnahme' if count == 1 else 'Maßnahmen'}; {covered} von {len(counts)} Feldern aus "
+                   f"Handlungsfeld und Lebensphase {'ist' if covered == 1 else 'sind'} besetzt. Ein leeres Feld heißt: "
+                   f"keine Maßnahme erfasst – keine Angabe, nicht „kein Angebot“.")
+        if without == 1:
+            summary += " 1 Maßnahme ohne Angabe zur Lebensphase ist nicht eingezeichnet."
+        elif without:
             summary += f" {without} Maßnahmen ohne Angabe zur Lebensphase sind nicht eingezeichnet."
         heads = []
         for _, entry in phases:  # two short lines per column head
@@ -577,11 +580,6 @@ def _shown_refs(refs: Iterable[MeasureRef]) -> tuple[Any, ...]:
     """What a list of measures shows of them (a memo key): not the rest of their records."""
     return tuple((r.municipality.slug, r.municipality.record.name, r.municipality.record.beispiel, r.anchor, r.measure)
                  for r in refs)
-
-
-def kreis_of(record: Kommune) -> str:
-    """The Kreis a reader narrows by: a town's Kreis, a Kreis itself; "" for a kreisfreie Stadt."""
-    return record.kreis or (record.name if record.art == "kreis" else "")
 
 
 _UNSET: Any = object()
