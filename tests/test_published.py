@@ -230,7 +230,7 @@ def test_kennzahlen_shows_published_results_beside_the_records(real_build):
     # the programmes at a glance: the sourced totals from content/programme.yml, with their sources
     assert re.search(r"LVR -Programm „Teilhabe ermöglichen“ 2011–2014 39 Kommunen im Rheinland \( Landschaftsverband "
                      r"Rheinland, 30\.09\.2015 \) \d+", text)
-    assert "141 von 186 Jugendämter in NRW" in text
+    assert "141 der 186 Jugendämter in NRW" in text
     assert 'href="https://www.lvr.de/de/nav_main/derlvr/presse_1/pressemeldungen/press_report_archiv_28097.jsp"' in page
     # published and recorded bars are distinct charts with their own names
     assert 'id="balken-veroeffentlicht-netzwerk-stufe-titel"' in page
