@@ -217,7 +217,7 @@ class Renderer:
         it) need not parse hundreds of rows again after each save; insert_tables puts the table into
         the finished page. A clean build writes the table into the Markdown: the same HTML."""
         if not self.defer_tables or not rows:
-            return Markup(self._render("blocks/kommunen_tabelle.html.j2", page_uri=page_uri, rows=rows))
+            return Markup(self._table(page_uri, rows))
         digest = hashlib.blake2b(repr(rows).encode(), digest_size=8).hexdigest()
         return Markup(f'<div data-handbuch-tabelle="{digest}"></div>')
 
@@ -229,11 +229,13 @@ class Renderer:
             municipalities = self.handbook.municipalities
         else:
             municipalities = self.facet_members[page_uri]
-        table = self._render("blocks/kommunen_tabelle.html.j2", page_uri=page_uri,
-                             rows=self.overview_rows(municipalities))
+        table = self._table(page_uri, self.overview_rows(municipalities))
         if found := unsafe_markup(table):  # the check every page's content gets (hook on_page_content)
             raise ValueError(found)
         return _DEFERRED.sub(lambda _: table.strip("\n"), html, count=1)
+
+    def _table(self, page_uri: str, rows: list[OverviewRow]) -> str:
+        return self._render("blocks/kommunen_tabelle.html.j2", page_uri=page_uri, rows=rows)
 
     def figures(self) -> tuple[aggregates.Figure, ...]:
         if self._figures is None:  # once per build, not once per page
